@@ -7,6 +7,8 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
+from .embedding import ModelLoadError
+from .index import IndexUnusableError
 from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
 from .settings import Settings
 
@@ -32,6 +34,89 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _open(args: argparse.Namespace, settings: Settings):
+    from .api import Assistant
+
+    return Assistant.open(settings, model=getattr(args, "model", None), progress=True)
+
+
+def _place_json(place) -> dict:
+    return place.to_dict()
+
+
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from .api import Assistant
+    from .embedding import Embedder
+    from .index import IndexUnusableError, PlanIndex
+
+    if not args.force:
+        try:
+            embedder = Embedder.load(args.model, models_dir=settings.models_dir)
+            manifest = PlanIndex.check(settings.plan_index_dir, settings.plan_path,
+                                       embedder.model_id)
+            print(f"index is current ({manifest['counts']['passages']} passages, model "
+                  f"{manifest['model_id']}); use --force to rebuild")
+            return 0
+        except IndexUnusableError as err:
+            print(f"building: {err}", file=sys.stderr)
+    index = Assistant.build(settings, model=args.model)
+    m = index.manifest
+    print(f"built {settings.plan_index_dir}: {m['counts']['passages']} passages, "
+          f"{m['dimension']}-d vectors of {m['model_id']}, {m['build_seconds']} s")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _open(args, settings)
+    hits = assistant.search(_question(args.query), k=args.k, mode=args.mode)
+    if args.json:
+        _print_json([{"id": h.passage.id, "score": round(h.score, 6), "bm25_rank": h.bm25_rank,
+                      "dense_rank": h.dense_rank, "citation": _place_json(h.passage.place),
+                      "heading": h.passage.heading, "text": h.passage.text} for h in hits])
+        return 0
+    for rank, h in enumerate(hits, start=1):
+        print(f"{rank:2}. {h.score:.4f}  {h.passage.place.label()}")
+        print(f"    {h.passage.text[:160]}")
+    return 0
+
+
+def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _open(args, settings)
+    script = "simplified" if args.simplified else "traditional"
+    found = assistant.locate(_question(args.query), k=args.k)
+    if args.json:
+        _print_json([{"rank": i, "score": round(loc.score, 6), "label": loc.place.label(script),
+                      "title": assistant.title_of(loc.place), "citation": _place_json(loc.place),
+                      "snippet": loc.best.passage.text} for i, loc in enumerate(found, start=1)])
+        return 0
+    for i, loc in enumerate(found, start=1):
+        print(f"{i}. {loc.place.label(script)}  {assistant.title_of(loc.place)}  ({loc.score:.4f})")
+        print(f"   {loc.best.passage.text[:120]}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import evaluate
+
+    try:
+        report = evaluate(_open(args, settings), args.set, out=args.out)
+    except (OSError, ValueError) as err:
+        raise UserError(str(err)) from err
+    if args.json:
+        _print_json(report)
+    else:
+        for line in report["table"]:
+            print(line)
+    return 0
+
+
+def _question(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise UserError("the question is empty")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m assistant",
@@ -43,6 +128,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
     p.add_argument("--plan", help="another copy of the plan text")
     p.set_defaults(func=cmd_outline)
+
+    p = sub.add_parser("build", help="build the search index (converts the default model once)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the index is current")
+    p.add_argument("--model", help="sentence-transformers model name or path")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("search", help="raw ranked passages, for debugging")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("locate", help="staff mode: which sections, 專欄 or appendix tables cover it")
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
+    p.set_defaults(func=cmd_locate)
+
+    p = sub.add_parser("eval", help="citation hit@k, MRR (and answer figures) on a question file")
+    p.add_argument("--set", required=True, help="questions, one JSON object a line")
+    p.add_argument("--out", help="write one JSON line per question here")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
     return parser
 
 
@@ -52,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return func(args, Settings.from_env())
-    except (PlanFormatError, UserError) as err:
+    except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["detect_script", "normalize", "to_simplified", "to_traditional"]
+__all__ = ["detect_script", "normalize", "plain_simplified", "to_simplified", "to_traditional"]
 
 # Punctuation that has several look-alikes in the plan and in typed questions.
 _PUNCT = str.maketrans(
@@ -21,6 +21,15 @@ _PUNCT = str.maketrans(
         "【": "[", "】": "]", "〔": "[", "〕": "]", "—": "-", "–": "-", "－": "-", "～": "~",
         "∶": ":", "　": " ", "·": "·", "﹐": ",",
     }
+)
+# Cantonese wording in typed questions, mapped to the Mandarin the plan uses. Only characters and
+# phrases that are Cantonese-only (係 is also 系 in 体系, so it is left alone).
+_CANTONESE = (
+    ("会唔会", "会不会"), ("系唔系", "是不是"), ("唔系", "不是"), ("系咪", "是不是"), ("屋企", "家"),
+    ("点样", "怎样"), ("乜嘢", "什么"), ("咩嘢", "什么"), ("边度", "哪里"), ("边个", "哪个"),
+    ("几多", "多少"), ("佢哋", "他们"), ("我哋", "我们"), ("你哋", "你们"), ("唔", "不"), ("冇", "没有"),
+    ("嘅", "的"), ("喺", "在"), ("咗", "了"), ("啲", "些"), ("搵", "找"), ("睇", "看"), ("攞", "拿"),
+    ("嚟", "来"), ("咩", "什么"), ("靓", "好"),
 )
 _SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -45,9 +54,16 @@ def to_traditional(text: str) -> str:
 
 def normalize(text: str) -> str:
     """Simplified, half-width, unified punctuation, single spaces; lower-case Latin letters."""
-    text = unicodedata.normalize("NFKC", text)
-    text = to_simplified(text).translate(_PUNCT)
+    text = plain_simplified(text).translate(_PUNCT)
     return _SPACES.sub(" ", text).strip().lower()
+
+
+def plain_simplified(text: str) -> str:
+    """Simplified text with Cantonese wording in Mandarin, punctuation kept: what is embedded."""
+    text = to_simplified(unicodedata.normalize("NFKC", text))
+    for cantonese, mandarin in _CANTONESE:
+        text = text.replace(cantonese, mandarin)
+    return _SPACES.sub(" ", text).strip()
 
 
 def detect_script(text: str) -> str:

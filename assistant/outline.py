@@ -809,7 +809,8 @@ def _project_table(number: int, lines: list[_Line]) -> tuple[str, Table]:
             rows[-1] = Row(parent.place, parent.cells, (*parent.subrows, sub))
         else:
             rows.append(Row(Place(row=len(rows) + 1, title=name), (name, *amounts)))
-    return title + "(單位:萬元)", Table(_PROJECT_HEADER, tuple(rows), ("單位:萬元",))
+    header = (_PROJECT_HEADER[0], *(f"{name}(萬元)" for name in _PROJECT_HEADER[1:]))
+    return title + "(單位:萬元)", Table(header, tuple(rows), ("單位:萬元",))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,9 +20,14 @@ class Settings:
     def models_dir(self) -> Path:
         return self.index_dir / "models"
 
+    @property
+    def plan_index_dir(self) -> Path:
+        return self.index_dir / "plan"
+
     @classmethod
     def from_env(cls) -> Settings:
         """ASSISTANT_PLAN and ASSISTANT_INDEX_DIR override the repo's corpus/ and index/."""
-        plan = os.environ.get("ASSISTANT_PLAN") or REPO_ROOT / "corpus/panyu-14th-five-year-plan.txt"
+        default_plan = REPO_ROOT / "corpus" / "panyu-14th-five-year-plan.txt"
+        plan = os.environ.get("ASSISTANT_PLAN") or default_plan
         index = os.environ.get("ASSISTANT_INDEX_DIR") or REPO_ROOT / "index"
         return cls(Path(plan), Path(index))

@@ -134,7 +134,8 @@ def test_appendix1_indicators(outline):
 
 def test_appendix3_projects(outline):
     table = outline.appendix(3).table
-    assert table.header == ("項目類別", "總投資", "到2020年底累計完成投資", "“十四五”計劃投資額")
+    assert table.header == ("項目類別", "總投資(萬元)", "到2020年底累計完成投資(萬元)",
+                            "“十四五”計劃投資額(萬元)")
     assert table.row(1).cells == ("合計(五大工程)", "40603752", "8124190", "30479561")
     infra = table.row(3)
     assert [s.cells[0] for s in infra.subrows][:2] == ["(一)軌道交通工程", "(二)城市路網建設工程"]

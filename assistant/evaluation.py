@@ -1,0 +1,187 @@
+"""Scores on a question file (format of shared/eval/README.md): citation hit@k, MRR, by kind/script.
+
+Modelled on sentence-transformers' InformationRetrievalEvaluator: plain questions and gold places
+in, figures out. A citation matches a gold place when chapter and section agree, or the appendix,
+or both are the preamble; a 專欄 adds nothing to the match.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .normalize import to_simplified
+from .outline import Place
+
+__all__ = ["Question", "Result", "load_questions", "matches", "score", "summarise"]
+
+KS = (1, 3, 5)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    script: str
+    kind: str
+    gold: tuple[Place, ...]
+    facts: tuple[str, ...] = ()
+    need_all: bool = False
+
+    @property
+    def answerable(self) -> bool:
+        return self.kind != "unanswerable"
+
+
+@dataclass
+class Result:
+    """One question's outcome: the places cited in order, and optionally the answer text."""
+
+    question: Question
+    citations: list[Place]
+    answer: str = ""
+    refused: bool = False
+    latency_ms: float = 0.0
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"id": self.question.id, "question": self.question.question, "answer": self.answer,
+                "refused": self.refused,
+                "citations": [c.to_dict() for c in self.citations],
+                "latency_ms": round(self.latency_ms, 2), **self.extra}
+
+
+def _place(d: dict) -> Place:
+    if d.get("preamble"):
+        return Place()
+    return Place(chapter=d.get("chapter"), section=d.get("section"), column=d.get("column"),
+                 appendix=d.get("appendix"))
+
+
+def load_questions(path: str | Path) -> list[Question]:
+    questions = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            d = json.loads(line)
+            questions.append(Question(d["id"], d["question"], d.get("script", ""),
+                                      d.get("kind", ""), tuple(_place(g) for g in d["gold"]),
+                                      tuple(d.get("facts", ())), bool(d.get("need_all"))))
+        except (ValueError, KeyError, TypeError) as err:
+            raise ValueError(f"{path}: line {n} is not a question record ({err})") from err
+    return questions
+
+
+def matches(cited: Place, gold: Place) -> bool:
+    if gold.appendix is not None or cited.appendix is not None:
+        return gold.appendix == cited.appendix
+    if gold.chapter is None:
+        return cited.chapter is None
+    return (cited.chapter, cited.section) == (gold.chapter, gold.section)
+
+
+def hit_at(result: Result, k: int) -> bool:
+    top = result.citations[:k]
+    found = [any(matches(c, g) for c in top) for g in result.question.gold]
+    return all(found) if result.question.need_all else any(found)
+
+
+def reciprocal_rank(result: Result) -> float:
+    for rank in range(1, len(result.citations) + 1):
+        if hit_at(result, rank):
+            return 1.0 / rank
+    return 0.0
+
+
+def fact_recall(result: Result) -> float | None:
+    facts = result.question.facts
+    if not facts:
+        return None
+    answer = to_simplified(result.answer)
+    return sum(to_simplified(f) in answer for f in facts) / len(facts)
+
+
+def score(results: Sequence[Result], with_answers: bool = False) -> dict[str, float]:
+    """hit@1/3/5 and MRR over answerable questions; with answers, also fact recall and refusals."""
+    answerable = [r for r in results if r.question.answerable and r.question.gold]
+    figures: dict[str, float] = {"n": float(len(answerable))}
+    if answerable:
+        for k in KS:
+            figures[f"hit@{k}"] = sum(hit_at(r, k) for r in answerable) / len(answerable)
+        figures["mrr"] = sum(reciprocal_rank(r) for r in answerable) / len(answerable)
+    if with_answers:
+        recalls = [x for r in results if (x := fact_recall(r)) is not None]
+        if recalls:
+            figures["fact_recall"] = sum(recalls) / len(recalls)
+        unanswerable = [r for r in results if not r.question.answerable]
+        if unanswerable:
+            figures["refused_unanswerable"] = sum(r.refused for r in unanswerable) / len(
+                unanswerable)
+        others = [r for r in results if r.question.answerable]
+        if others:
+            figures["false_refusal"] = sum(r.refused for r in others) / len(others)
+    return figures
+
+
+def summarise(results: Sequence[Result], with_answers: bool = False) -> dict[str, dict]:
+    """Figures overall and by kind and by script."""
+    out: dict[str, dict] = {"overall": score(results, with_answers)}
+    for attribute in ("kind", "script"):
+        groups: dict[str, list[Result]] = defaultdict(list)
+        for r in results:
+            groups[getattr(r.question, attribute)].append(r)
+        for name, members in sorted(groups.items()):
+            out[f"{attribute}={name}"] = score(members, with_answers)
+    return out
+
+
+def run(questions: Iterable[Question], answer: Callable[[Question], Result]) -> list[Result]:
+    return [answer(q) for q in questions]
+
+
+def _retrieval_result(assistant, question: Question, mode: str) -> Result:
+    started = time.perf_counter()
+    located = assistant.locate(question.question, k=10, mode=mode)
+    elapsed = (time.perf_counter() - started) * 1000
+    return Result(question, [loc.place for loc in located], latency_ms=elapsed)
+
+
+def format_table(summaries: dict[str, dict[str, dict]]) -> list[str]:
+    """One line per (group, system): n, hit@1/3/5, MRR and, where present, answer figures."""
+    columns = ("hit@1", "hit@3", "hit@5", "mrr", "fact_recall", "refused_unanswerable",
+               "false_refusal")
+    present = [c for c in columns if any(c in fig for s in summaries.values() for fig in s.values())]
+    lines = [f"{'group':22} {'system':8} {'n':>3} " + " ".join(f"{c[:12]:>12}" for c in present)]
+    groups = next(iter(summaries.values())).keys()
+    for group in groups:
+        for system, summary in summaries.items():
+            fig = summary.get(group, {})
+            cells = " ".join(f"{fig[c]:12.3f}" if c in fig else f"{'-':>12}" for c in present)
+            lines.append(f"{group:22} {system:8} {int(fig.get('n', 0)):3d} {cells}")
+    return lines
+
+
+def evaluate(assistant, path: str | Path, out: str | Path | None = None) -> dict:
+    """Hybrid, BM25 alone and dense alone on every question; answers too when `ask` exists."""
+    questions = load_questions(path)
+    systems: dict[str, list[Result]] = {}
+    for mode in ("hybrid", "bm25", "dense"):
+        systems[mode] = [_retrieval_result(assistant, q, mode) for q in questions]
+    with_answers = hasattr(assistant, "ask")
+    if with_answers:
+        systems["answer"] = [assistant.answer_result(q) for q in questions]
+    summaries = {name: summarise(results, with_answers=name == "answer")
+                 for name, results in systems.items()}
+    if out:
+        final = systems["answer"] if with_answers else systems["hybrid"]
+        Path(out).write_text("".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n"
+                                     for r in final), encoding="utf-8")
+    latencies = sorted(r.latency_ms for r in systems["hybrid"])
+    return {"set": str(path), "questions": len(questions), "summaries": summaries,
+            "retrieval_p95_ms": latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+            "table": format_table(summaries)}

@@ -1,0 +1,235 @@
+"""Hybrid retrieval: BM25 on jieba tokens plus dense e5 vectors, fused, then grouped into places.
+
+Keywords find exact names and figures; the dense model finds colloquial paraphrases that share few
+words with the plan. Their ranks are fused, headings that match the question add weight (staff ask
+"which section covers X"), and passages are grouped by place so that one long section does not
+crowd the others out of a top-5. References such as 第八章第三節, 專欄8 or 附件2第8項 skip all that
+and go straight to the place named.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from .normalize import normalize, plain_simplified
+from .outline import Place, parse_numeral
+from .passages import Passage
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
+    from .index import PlanIndex
+
+__all__ = ["Hit", "HybridRetriever", "Located", "Searcher", "explicit_reference", "split_question"]
+
+MODES = ("hybrid", "bm25", "dense")
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Located:
+    """A place (section, 專欄 or appendix table) ranked for a question, with its best passage."""
+
+    place: Place
+    score: float
+    best: Hit
+    hits: tuple[Hit, ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class Reference:
+    chapter: int | None = None
+    section: int | None = None
+    column: int | None = None
+    appendix: int | None = None
+    row: int | None = None
+
+    def matches(self, place: Place) -> bool:
+        pairs = ((self.chapter, place.chapter), (self.section, place.section),
+                 (self.column, place.column), (self.appendix, place.appendix), (self.row, place.row))
+        return all(want is None or want == got for want, got in pairs)
+
+
+_NUM = r"([一二三四五六七八九十两\d]+)"
+_REF_CHAPTER = re.compile(rf"第{_NUM}章(?:\s*第{_NUM}节)?")
+_REF_COLUMN = re.compile(rf"专栏\s*{_NUM}(?:\s*(?:的)?第{_NUM}[项个])?")
+_REF_APPENDIX = re.compile(rf"附件\s*{_NUM}(?:\s*(?:的)?第{_NUM}[项个])?")
+
+
+def _int(text: str | None) -> int | None:
+    return parse_numeral(text.replace("两", "二")) if text else None
+
+
+def explicit_reference(query: str) -> Reference | None:
+    """第三章, 第八章第三节, 专栏8, 附件2第8项 … in either script; None when the question names none."""
+    text = normalize(query).replace(" ", "")
+    try:
+        if m := _REF_APPENDIX.search(text):
+            return Reference(appendix=_int(m.group(1)), row=_int(m.group(2)))
+        if m := _REF_COLUMN.search(text):
+            return Reference(column=_int(m.group(1)), row=_int(m.group(2)))
+        if m := _REF_CHAPTER.search(text):
+            return Reference(chapter=_int(m.group(1)), section=_int(m.group(2)))
+    except ValueError:
+        return None
+    return None
+
+
+def group_place(place: Place) -> Place:
+    """The unit a staff member looks for: a section, a 專欄, an appendix table (or the preamble)."""
+    if place.appendix is not None:
+        return Place(appendix=place.appendix)
+    if place.column is not None:
+        return Place(chapter=place.chapter, section=place.section, column=place.column)
+    return Place(chapter=place.chapter, section=place.section)
+
+
+class Searcher:
+    """Ranks passages and places for a question, over a loaded `PlanIndex`.
+
+    Fusion is a weighted sum of BM25 scaled to the best passage (1.0) and the dense cosine
+    stretched from the median passage (0) to the best (1.0), tuned on the development questions.
+    """
+
+    dense_weight: float = 0.75
+    title_weight: float = 0.03
+    single_char_weight: float = 0.2  # 做, 强, 指 …: one-character tokens are mostly noise
+    dense_floor_quantile: float = 0.5
+    reference_bonus: float = 10.0
+
+    def __init__(self, index: PlanIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self.passages = index.passages
+        self._titles = [self._title_tokens(p) for p in self.passages]
+
+    def _title_tokens(self, passage: Passage) -> set[str]:
+        # the heading path below the chapter names section › subsection/專欄: a staff member's words
+        heading = passage.heading.split("›", 1)[-1]
+        return set(self.index.tokenizer(heading))
+
+    # scoring ---------------------------------------------------------------------------------
+    def bm25_scores(self, query: str) -> np.ndarray:
+        scores = np.zeros(len(self.passages), dtype=np.float32)
+        for token in dict.fromkeys(self.index.tokenizer(query)):
+            weight = self.single_char_weight if len(token) == 1 else 1.0
+            scores += weight * np.asarray(self.index.bm25.get_scores([token]), dtype=np.float32)
+        return scores
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        vector = self.embedder.embed_queries([plain_simplified(query)])
+        scores, ids = self.index.vectors.search(np.ascontiguousarray(vector, dtype=np.float32),
+                                                len(self.passages))
+        out = np.full(len(self.passages), -1.0, dtype=np.float32)
+        out[ids[0]] = scores[0]
+        return out
+
+    def fuse(self, bm25: np.ndarray, dense: np.ndarray, title: np.ndarray) -> np.ndarray:
+        top = float(bm25.max())
+        keyword = bm25 / top if top > 0 else np.zeros_like(bm25)
+        floor = float(np.quantile(dense, self.dense_floor_quantile))
+        spread = float(dense.max()) - floor
+        semantic = np.clip((dense - floor) / spread, 0, None) if spread > 0 else dense * 0
+        return keyword + self.dense_weight * semantic + self.title_weight * title
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages; `mode` picks hybrid, BM25 alone or dense alone."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        n = len(self.passages)
+        bm25 = self.bm25_scores(query) if mode != "dense" else np.zeros(n, np.float32)
+        dense = self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32)
+        if mode == "bm25":
+            fused = bm25.astype(np.float64)
+        elif mode == "dense":
+            fused = dense.astype(np.float64)
+        else:
+            fused = self.fuse(bm25, dense, self._title_overlap(query))
+        ref = explicit_reference(query)
+        if ref is not None:
+            fused = fused + self.reference_bonus * np.array(
+                [ref.matches(p.place) for p in self.passages], dtype=np.float64)
+        bm25_rank, dense_rank = _ranks(bm25), _ranks(dense)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(self.passages[i], float(fused[i]),
+                    int(bm25_rank[i]) if mode != "dense" else None,
+                    int(dense_rank[i]) if mode != "bm25" else None) for i in order]
+
+    def _title_overlap(self, query: str) -> np.ndarray:
+        tokens = set(self.index.tokenizer(query))
+        if not tokens:
+            return np.zeros(len(self.passages))
+        return np.array([len(tokens & t) / (len(t) ** 0.5 or 1) for t in self._titles])
+
+    def locate(self, query: str, k: int = 5, mode: str = "hybrid", pool: int = 60) -> list[Located]:
+        """The k best places. A question in several parts gets each part's best places in turn."""
+        parts = split_question(query)
+        if len(parts) == 1:
+            return group_hits(self.search(query, k=pool, mode=mode))[:k]
+        rankings = [group_hits(self.search(part, k=pool, mode=mode)) for part in parts]
+        merged: dict[Place, Located] = {}
+        for rank in range(max(len(r) for r in rankings)):
+            for ranking in rankings:
+                if rank < len(ranking) and ranking[rank].place not in merged:
+                    merged[ranking[rank].place] = ranking[rank]
+        return list(merged.values())[:k]
+
+
+def split_question(query: str) -> list[str]:
+    """'A 是什么？B 又是多少？' → two questions; one-part questions come back whole."""
+    parts = [p.strip(" ,，") for p in re.split(r"(?<=[?？;；])", query) if len(p.strip()) >= 4]
+    return parts if len(parts) > 1 else [query]
+
+
+def group_hits(hits: Iterable[Hit]) -> list[Located]:
+    groups: dict[Place, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(group_place(hit.passage.place), []).append(hit)
+    located = []
+    for place, members in groups.items():
+        scores = sorted((h.score for h in members), reverse=True)
+        score = scores[0] + 0.15 * sum(scores[1:3])
+        located.append(Located(place, score, members[0], tuple(members)))
+    located.sort(key=lambda loc: -loc.score)
+    return located
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """1-based rank of each score (1 = best)."""
+    order = np.argsort(-scores, kind="stable")
+    ranks = np.empty(len(scores), dtype=np.int64)
+    ranks[order] = np.arange(1, len(scores) + 1)
+    return ranks
+
+
+class HybridRetriever(BaseRetriever):
+    """The hybrid search as a langchain retriever, usable in anyone's chain.
+
+    Documents carry the passage's citation (chapter, section, …, label) and score in metadata.
+    """
+
+    searcher: Any
+    k: int = 5
+
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        documents = []
+        for hit in self.searcher.search(query, k=self.k):
+            doc = hit.passage.to_document()
+            doc.metadata["score"] = hit.score
+            documents.append(doc)
+        return documents
