@@ -7,9 +7,16 @@ the index when it is missing, stale or corrupt) and answers `search`, `locate` a
 from __future__ import annotations
 
 import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
+from .answer import Answer, QuestionError
+from .evaluation import Result
 from .index import IndexUnusableError, PlanIndex
+from .normalize import normalize
 from .outline import Outline, Place, load_outline
 from .retrieval import Hit, Located, Searcher
 from .settings import Settings
@@ -26,6 +33,7 @@ class Assistant:
     index: PlanIndex
     searcher: Searcher
     rebuilt_because: str | None = None
+    llm: object | None = None  # an LLM rewriter when ASSISTANT_LLM_BASE_URL is set (llm.py)
 
     @classmethod
     def open(cls, settings: Settings | None = None, model: str | None = None,
@@ -51,7 +59,10 @@ class Assistant:
             log.warning("rebuilding the index: %s", err)
             index = PlanIndex.build(settings.plan_path, embedder, directory, progress=progress,
                                     outline=outline)
-        return cls(settings, outline, index, Searcher(index, embedder), reason)
+        from .llm import LLMRewriter
+
+        return cls(settings, outline, index, Searcher(index, embedder), reason,
+                   llm=LLMRewriter.from_env())
 
     @classmethod
     def build(cls, settings: Settings | None = None, model: str | None = None,
@@ -73,12 +84,58 @@ class Assistant:
     def locate(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Located]:
         return self.searcher.locate(query, k=k, mode=mode)
 
+    @cached_property
+    def idf(self):
+        """Token rarity from the BM25 index, for scoring answer sentences."""
+        from .extractive import Idf
+
+        return Idf(self)
+
+    @cached_property
+    def plan_text(self) -> str:
+        """All passages, normalised: to tell names the plan never mentions."""
+        return normalize("\n".join(p.text for p in self.index.passages)).replace(" ", "")
+
     def title_of(self, place: Place) -> str:
         """The heading text of a place: a section's, a 專欄's or an appendix's title."""
         if place.is_preamble:
             return self.outline.title
         node = self.outline.find(place)
         return node.title if node is not None else ""
+
+    def ask(self, question: str, history: Sequence[str] = (), script: str | None = None) -> Answer:
+        """Answer from the plan only, every sentence cited; refuses when the plan is silent.
+
+        `history`: the user's earlier questions, oldest first (for follow-ups such as 那2035年呢?).
+        `script`: None follows the question; "simplified"/"traditional" force the answer's script.
+        Raises QuestionError for empty, over-long or wordless input.
+        """
+        from .extractive import answer_question
+
+        answer = answer_question(self, question, history=history, script=script)
+        if self.llm is not None and not answer.refused:
+            answer = self.llm.rewrite(self, answer)
+        return answer
+
+    def stream(self, question: str, history: Sequence[str] = (),
+               script: str | None = None) -> Iterator[str | Answer]:
+        """Text pieces of the (verified) answer as they are ready, then the `Answer` itself."""
+        answer = self.ask(question, history=history, script=script)
+        for piece in re.split(r"(?<=[。!?;〕\n])", answer.text):
+            if piece:
+                yield piece
+        yield answer
+
+    def answer_result(self, question) -> Result:
+        """Run one evaluation question through `ask` (for `eval`)."""
+        started = time.perf_counter()
+        try:
+            answer = self.ask(question.question)
+        except QuestionError as err:
+            return Result(question, [], answer=str(err), refused=True)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Result(question, answer.citations, answer=answer.text, refused=answer.refused,
+                      latency_ms=elapsed, extra={"mode": answer.mode})
 
     def retriever(self, k: int = 5):
         """A langchain `BaseRetriever` over this assistant's hybrid search."""

@@ -51,6 +51,14 @@ class Located:
 
 
 @dataclass(frozen=True)
+class Scores:
+    bm25: np.ndarray
+    dense: np.ndarray
+    title: np.ndarray
+    reference: Reference | None
+
+
+@dataclass(frozen=True)
 class Reference:
     chapter: int | None = None
     section: int | None = None
@@ -146,28 +154,38 @@ class Searcher:
         semantic = np.clip((dense - floor) / spread, 0, None) if spread > 0 else dense * 0
         return keyword + self.dense_weight * semantic + self.title_weight * title
 
-    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
-        """The k best passages; `mode` picks hybrid, BM25 alone or dense alone."""
+    def scores(self, query: str, mode: str = "hybrid") -> Scores:
+        """Every passage's BM25, dense and heading-overlap score (computed once, ranked often)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         n = len(self.passages)
-        bm25 = self.bm25_scores(query) if mode != "dense" else np.zeros(n, np.float32)
-        dense = self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32)
+        return Scores(
+            self.bm25_scores(query) if mode != "dense" else np.zeros(n, np.float32),
+            self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32),
+            self._title_overlap(query) if mode == "hybrid" else np.zeros(n),
+            explicit_reference(query),
+        )
+
+    def rank(self, scores: Scores, k: int = 10, mode: str = "hybrid") -> list[Hit]:
         if mode == "bm25":
-            fused = bm25.astype(np.float64)
+            fused = scores.bm25.astype(np.float64)
         elif mode == "dense":
-            fused = dense.astype(np.float64)
+            fused = scores.dense.astype(np.float64)
         else:
-            fused = self.fuse(bm25, dense, self._title_overlap(query))
-        ref = explicit_reference(query)
-        if ref is not None:
+            fused = self.fuse(scores.bm25, scores.dense, scores.title)
+        if scores.reference is not None:
+            ref = scores.reference
             fused = fused + self.reference_bonus * np.array(
                 [ref.matches(p.place) for p in self.passages], dtype=np.float64)
-        bm25_rank, dense_rank = _ranks(bm25), _ranks(dense)
+        bm25_rank, dense_rank = _ranks(scores.bm25), _ranks(scores.dense)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(self.passages[i], float(fused[i]),
                     int(bm25_rank[i]) if mode != "dense" else None,
                     int(dense_rank[i]) if mode != "bm25" else None) for i in order]
+
+    def search(self, query: str, k: int = 10, mode: str = "hybrid") -> list[Hit]:
+        """The k best passages; `mode` picks hybrid, BM25 alone or dense alone."""
+        return self.rank(self.scores(query, mode), k=k, mode=mode)
 
     def _title_overlap(self, query: str) -> np.ndarray:
         tokens = set(self.index.tokenizer(query))

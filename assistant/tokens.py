@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .normalize import normalize
 
-__all__ = ["STOP_WORDS", "Tokenizer", "domain_terms"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
 
 STOP_WORDS = frozenset(
     """
@@ -41,8 +41,50 @@ _FIXED_TERMS = (
     "公办学位", "养老服务", "医养结合", "5g", "5g基站", "退役军人", "加装电梯", "老旧小区",
 )
 _QUOTED = re.compile(r'"([^"\s]{2,12})"')
+# English questions get the plan's Chinese words for their topic, so that BM25 and the coverage
+# test see them (the dense model is multilingual, but keywords are not).
+ENGLISH_TERMS = {
+    "garbage": "垃圾分类", "waste": "垃圾 固体废物", "sorting": "分类", "recycling": "回收利用",
+    "metro": "地铁", "subway": "地铁", "railway": "铁路 轨道交通", "rail": "轨道交通", "road": "道路",
+    "bridge": "大桥", "highway": "高速", "transport": "交通", "traffic": "交通", "station": "站",
+    "school": "学校", "schools": "学校", "education": "教育", "kindergarten": "幼儿园",
+    "university": "大学城 高校", "student": "学生", "students": "学生", "hospital": "医院",
+    "hospitals": "医院", "health": "健康 卫生", "medical": "医疗", "elderly": "养老 老年人",
+    "aged": "养老", "pension": "养老保险", "employment": "就业", "jobs": "就业", "job": "就业",
+    "income": "收入", "housing": "住房", "rent": "租赁住房", "gdp": "地区生产总值 gdp",
+    "economy": "经济", "economic": "经济", "industry": "产业", "industrial": "产业 工业",
+    "manufacturing": "制造业", "innovation": "创新", "innovative": "创新", "technology": "科技",
+    "enterprise": "企业", "enterprises": "企业", "company": "企业", "companies": "企业",
+    "startup": "创业", "startups": "创业 孵化器", "talent": "人才", "talents": "人才",
+    "youth": "青年", "culture": "文化", "cultural": "文化", "tourism": "旅游", "sports": "体育",
+    "library": "图书馆", "museum": "博物馆", "park": "公园 园区", "parks": "公园 园区",
+    "environment": "生态环境", "air": "空气质量", "water": "水", "pollution": "污染",
+    "green": "绿色", "carbon": "碳排放 低碳", "energy": "能源", "electricity": "电力 供电",
+    "5g": "5g基站", "digital": "数字", "data": "数据", "ai": "人工智能",
+    "artificial": "人工智能", "intelligence": "人工智能", "vehicle": "汽车", "vehicles": "汽车",
+    "car": "汽车", "cars": "汽车", "automobile": "汽车", "rural": "乡村 农村", "village": "村",
+    "villages": "村", "agriculture": "农业", "farming": "农业", "food": "粮食 食品", "grain": "粮食",
+    "safety": "安全", "security": "安全", "police": "治安", "law": "法治", "legal": "法治",
+    "government": "政府", "business": "营商环境", "investment": "投资", "trade": "贸易",
+    "export": "出口", "consumption": "消费", "shopping": "商圈 消费", "night": "夜间经济",
+    "livestreaming": "直播电商", "live-streaming": "直播电商", "finance": "金融", "financial": "金融",
+    "hong": "港澳", "macao": "港澳", "macau": "港澳", "bay": "大湾区", "shenzhen": "深圳",
+    "foshan": "佛山", "renewal": "城市更新",
+    "redevelopment": "城市更新 旧村改造", "town": "镇", "towns": "镇街", "target": "目标",
+    "targets": "目标", "indicator": "指标", "indicators": "指标", "population": "人口",
+    "forest": "森林覆盖率", "flood": "防洪", "emergency": "应急", "fire": "消防",
+    "vision": "远景目标", "2035": "2035年", "2025": "2025年", "party": "党的领导",
+}
 _TERM = re.compile(r"^[\w\u3400-\u9fff+]+$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _KEEP = re.compile(r"[\w\u3400-\u9fff]")
+
+
+def english_to_terms(text: str) -> str:
+    """The plan's Chinese words for the topics an English question names; "" when it names none
+    (so a question about nothing the plan covers has no tokens)."""
+    words = re.findall(r"[a-z0-9][a-z0-9-]*", text.lower())
+    return " ".join(ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS)
 
 
 def domain_terms(names: Iterable[str], texts: Iterable[str]) -> set[str]:
@@ -76,6 +118,9 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Normalised search tokens without stop words or punctuation."""
-        words = self._jieba.cut_for_search(normalize(text))
+        text = normalize(text)
+        if not _CJK.search(text):
+            text = english_to_terms(text)
+        words = self._jieba.cut_for_search(text)
         return [w for w in (w.strip() for w in words)
                 if w and w not in STOP_WORDS and _KEEP.search(w)]

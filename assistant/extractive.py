@@ -1,0 +1,492 @@
+"""The default answerer: offline and extractive, so every figure it shows is the plan's own.
+
+Steps: (1) clean the question and resolve a follow-up against the previous one; (2) split a
+two-part question; (3) for each part, retrieve passages and score their sentences (question terms
+weighted by rarity, the passage's rank, figures for number questions); (4) answer a table question
+from its row, naming row and column; (5) refuse when the plan does not cover the question, with the
+closest sections as suggestions; (6) write the answer in the asker's script.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .answer import Answer, Chart, Source, check_question
+from .normalize import detect_script, normalize, to_simplified
+from .outline import Place
+from .passages import Passage, split_sentences
+from .retrieval import Hit, group_hits, split_question
+
+if TYPE_CHECKING:
+    from .api import Assistant
+
+__all__ = ["answer_question", "refusal_reason", "resolve_follow_up"]
+
+MAX_SENTENCES = 3
+REFUSE_BELOW = 0.15
+MAX_ANSWER_CHARS = 260
+
+# --------------------------------------------------------------------------------------------
+# Follow-ups
+
+_FOLLOW_UP_START = re.compile(
+    r"^(那|那么|那麼|那个|那個|还有|還有|另外|它|这个|這個|其中|然后|然後|and|what about)"
+)
+_YEAR = re.compile(r"(19|20)\d{2}年?")
+
+
+def _is_follow_up(question: str) -> bool:
+    text = question.strip()
+    return bool(_FOLLOW_UP_START.match(text.lower())) or (
+        len(text) <= 10 and text.rstrip("?？ ").endswith(("呢", "嗎", "吗"))
+    )
+
+
+def resolve_follow_up(question: str, history: Sequence[str]) -> str:
+    """'那2035年呢?' after '2025年GDP目标是多少?' → '2035年GDP目标是多少?' (else joined)."""
+    previous = next((h for h in reversed(history) if h and h.strip()), None)
+    if previous is None or not _is_follow_up(question):
+        return question
+    new_year = _YEAR.search(question)
+    old_year = _YEAR.search(previous)
+    if new_year and old_year:
+        year = new_year.group(0) if new_year.group(0).endswith("年") else new_year.group(0) + "年"
+        return previous[: old_year.start()] + year + previous[old_year.end() :].lstrip("年")
+    core = _FOLLOW_UP_START.sub("", question.strip()).rstrip("?？呢嗎吗 ")
+    return f"{previous.rstrip('?？ ')} {core}".strip()
+
+
+# --------------------------------------------------------------------------------------------
+# Refusal rules: the question is data, never instructions.
+
+_INJECTION = re.compile(
+    r"(忽略|无视|無視|忘记|忘記|别管|別管|不要管|跳过|跳過).{0,12}(指令|指示|规则|規則|设定|設定|提示|文件|上面|之前|以上)"
+    r"|(系统|系統)\s*(提示|指令|prompt)|提示词|提示詞|prompt|jailbreak|越狱|越獄"
+    r"|ignore (all |your |the |previous |prior )*(instructions|rules|prompt)|system message"
+    r"|(写|寫|作|来|來)(一|几|幾)?(首|篇|段)(诗|詩|词|詞|歌|笑话|笑話|小说|小說|作文)|poem|joke|扮演|角色扮演|pretend",
+    re.IGNORECASE,
+)
+_PERSONAL = re.compile(
+    r"我(应该|應該|该不该|該不該|要不要|适合|適合).{0,6}(买|買|卖|賣|投资|投資|搬|选|選|辞职|辭職)"
+    r"|值不值得(买|買)|推荐(我|一下)|股票|彩票|算命|哪(家|间|間|个|個|所).{0,8}(最好|最差|最便宜|最贵|最貴)"
+)
+_PAST_EVENT = re.compile(
+    r"(新开通|新開通|开通了|開通了|实际|實際|已经|已經|最近|今年|去年|目前|现在|現在|最新|刚刚|剛剛|"
+    r"走势|走勢|天气|天氣|房价|房價)"
+)
+# Places a resident may ask about that are not Panyu: Guangzhou's other districts, other cities.
+_OTHER_PLACES = """
+    越秀 海珠 荔湾 天河 白云 黄埔 花都 南沙 从化 增城 北京 上海 天津 重庆 深圳 佛山 东莞 珠海 中山
+    江门 惠州 肇庆 清远 汕头 湛江 韶关 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
+""".split()
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How well the retrieved text covers the question: the inputs of the refusal rule."""
+
+    coverage: float  # rarity-weighted share of the question's terms found in the best passages
+    dense_z: float  # how far the best passage's cosine stands above the rest (z-score)
+    agreement: bool  # BM25 and dense agree on one of their top-3 places
+
+    @property
+    def support(self) -> float:
+        """Calibrated on the development questions: below REFUSE_BELOW the plan is silent.
+
+        Words alone miss colloquial paraphrases; a dense best match that stands out from the
+        other passages makes up for them. An off-topic question matches everything a little.
+        """
+        return self.coverage + 0.35 * (self.dense_z - 2.5) + (0.05 if self.agreement else 0.0)
+
+
+def refusal_reason(question: str, evidence: Evidence, plan_text: str, tokens: list[str]) -> str | None:
+    """Why the plan cannot answer, or None. Rules first, then the calibrated evidence threshold."""
+    simplified = to_simplified(question)
+    english = not re.search(r"[\u4e00-\u9fff]", simplified)
+    if _INJECTION.search(question) or _INJECTION.search(simplified):
+        return "instruction"
+    if _PERSONAL.search(simplified):
+        return "personal"
+    if "番禺" not in simplified:
+        for name in _OTHER_PLACES:
+            if name in simplified and (name not in plan_text or evidence.coverage < 0.5):
+                return "other_place"
+    years = [int(y[:4]) for y in re.findall(r"(?:19|20)\d{2}", simplified)]
+    if any(2021 <= y <= 2024 or y < 2015 or (2025 < y != 2035) for y in years) and _PAST_EVENT.search(
+        simplified
+    ):
+        return "outside_period"
+    if _PAST_EVENT.search(simplified) and evidence.coverage < 0.5:
+        return "not_in_plan"
+    if english and not tokens:  # no topic word the plan knows
+        return "not_in_plan"
+    if evidence.support < REFUSE_BELOW:
+        return "not_in_plan"
+    return None
+
+
+_REFUSAL_TEXT = {
+    "instruction": (
+        "我只根據《番禺區“十四五”規劃綱要》回答問題,不執行其他指令。",
+        "I only answer questions from the Panyu 14th Five-Year Plan and do not follow other instructions.",
+    ),
+    "personal": (
+        "規劃綱要不提供個人建議或投資判斷。",
+        "The plan does not give personal or investment advice.",
+    ),
+    "other_place": (
+        "規劃綱要只涉及番禺區,沒有這個地方的相關內容。",
+        "The plan covers Panyu District only and says nothing about that place.",
+    ),
+    "outside_period": (
+        "規劃綱要寫於2021年,規劃期為2021—2025年(展望2035年),沒有這個時間的實際情況。",
+        "The plan was written in 2021 for 2021–2025 (with a 2035 vision); it does not report that.",
+    ),
+    "not_in_plan": ("規劃綱要沒有涉及這個問題。", "The plan does not cover this question."),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Sentence scoring
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: Passage
+    sentence: str
+    position: int
+    score: float
+    terms: frozenset[str]
+
+
+_NUMBER_QUESTION = re.compile(
+    r"多少|几|幾|多大|多长|多長|多高|比例|比重|目标|目標|how many|how much|數量|数量|规模|規模|面积|面積"
+)
+_DIGIT = re.compile(r"\d")
+_TABLE_HINTS = {
+    "2025": ("2025",),
+    "目标": ("目標", "規劃目標"),
+    "2020": ("2020",),
+    "2015": ("2015",),
+    "增速": ("增速",),
+    "增长": ("增速",),
+    "属性": ("屬性",),
+    "约束": ("屬性",),
+    "预期": ("屬性",),
+    "总投资": ("總投資",),
+    "累计": ("累計完成",),
+    "完成投资": ("累計完成",),
+    "计划投资": ("計劃投資",),
+    "功能定位": ("功能定位",),
+    "定位": ("定位",),
+    "重点产业": ("重點產業",),
+    "产业": ("重點產業",),
+    "发展目标": ("發展目標",),
+    "发展方向": ("發展方向",),
+    "方向": ("發展方向",),
+    "思路": ("總體定位", "發展方向"),
+}
+
+
+class Idf:
+    """Inverse document frequency of tokens, read from the BM25 index (no extra state)."""
+
+    def __init__(self, assistant: Assistant):
+        bm25 = assistant.index.bm25
+        indptr = np.asarray(bm25.scores["indptr"])
+        self.n = int(bm25.scores["num_docs"])
+        self.df = {
+            tok: int(indptr[i + 1] - indptr[i]) for tok, i in bm25.vocab_dict.items() if i + 1 < len(indptr)
+        }
+
+    def __call__(self, token: str) -> float:
+        df = self.df.get(token, 0)
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+
+def _weights(tokens: Sequence[str], idf: Idf) -> dict[str, float]:
+    return {t: idf(t) * (0.2 if len(t) == 1 else 1.0) for t in dict.fromkeys(tokens)}
+
+
+def _coverage(weights: dict[str, float], found: set[str]) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+
+
+def _candidates(
+    assistant: Assistant, hits: list[Hit], weights: dict[str, float], number_question: bool
+) -> list[Candidate]:
+    top = hits[0].score if hits and hits[0].score > 0 else 1.0
+    tokenizer = assistant.index.tokenizer
+    out = []
+    for rank, hit in enumerate(hits):
+        prior = max(hit.score, 0) / top
+        sentences = (
+            [hit.passage.text] if hit.passage.kind in ("row", "item") else split_sentences(hit.passage.text)
+        )
+        for pos, sentence in enumerate(sentences):
+            terms = frozenset(tokenizer(sentence)) & weights.keys()
+            lexical = _coverage(weights, set(terms))
+            score = 0.55 * lexical + 0.45 * prior - 0.01 * rank
+            if number_question and _DIGIT.search(sentence):
+                score += 0.08
+            if len(sentence) < 12:
+                score -= 0.1
+            out.append(Candidate(hit.passage, sentence, pos, score, terms))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _choose(candidates: list[Candidate]) -> list[Candidate]:
+    """The best sentence, plus up to two that add question terms or continue it."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    chosen = [best]
+    covered = set(best.terms)
+    length = len(best.sentence)
+    for c in candidates[1:]:
+        if len(chosen) >= MAX_SENTENCES or length + len(c.sentence) > MAX_ANSWER_CHARS:
+            continue
+        bar = 0.85 if best.passage.kind == "row" else 0.7
+        adds_terms = bool(c.terms - covered) and c.score >= bar * best.score
+        continues = (
+            c.passage.id == best.passage.id
+            and abs(c.position - best.position) == 1
+            and c.score >= 0.6 * best.score
+            and best.passage.kind == "paragraph"
+        )
+        if adds_terms or continues:
+            chosen.append(c)
+            covered |= c.terms
+            length += len(c.sentence)
+    # the best sentence's passage first, in reading order; then the others as ranked
+    return sorted(chosen, key=lambda c: (c.passage.id != best.passage.id, c.position))
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+
+
+def _table_sentence(assistant: Assistant, passage: Passage, question: str) -> tuple[str, Chart | None]:
+    """`2025年規劃目標 1.6;2020年完成(預計) 0.7(附件2 第8項 5G基站數量(萬座))` from the row."""
+    node = assistant.outline.find(passage.place)
+    table = getattr(node, "table", None)
+    row = None
+    if table is not None:
+        row = next(
+            (
+                r
+                for r in table.all_rows()
+                if r.place == passage.place and r.place.title == passage.place.title
+            ),
+            None,
+        )
+    if row is None:
+        return passage.text, None
+    asked = normalize(question)
+    wanted = {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
+    pairs = [
+        (h, v)
+        for h, v in zip(table.header, row.cells, strict=True)
+        if v and h not in ("序號", "名稱", "指標名稱", "指標", "項目類別", "類別")
+    ]
+    first = [(h, v) for h, v in pairs if any(w in h for w in wanted)]
+    ordered = first + [p for p in pairs if p not in first]
+    body = ";".join(f"{h} {v}" for h, v in ordered)
+    return f"{passage.place.title}:{body}。", _chart(table.header, row, passage.place)
+
+
+def _chart(header: tuple[str, ...], row, place: Place) -> Chart | None:
+    if place.appendix not in (1, 2, 3):
+        return None
+    points = []
+    for name, value in zip(header, row.cells, strict=True):
+        m = re.fullmatch(r"[\[(]?[≥≤]?(-?\d+(?:\.\d+)?)(?:左右)?[\])]?\*?", value)
+        if m and name not in ("序號",) and not name.startswith("2016"):
+            points.append((name, float(m.group(1))))
+    if len(points) < 2:
+        return None
+    unit = ""
+    if "單位" in header:
+        unit = row.cells[header.index("單位")]
+    elif m := re.search(r"\(([^()]*)\)$", place.title):
+        unit = m.group(1)
+    return Chart(place.title, unit, tuple(points))
+
+
+# --------------------------------------------------------------------------------------------
+# Composition
+
+
+def _render(text: str, script: str) -> str:
+    return to_simplified(text) if script == "simplified" else text
+
+
+def _tag(place: Place, script: str) -> str:
+    return f"〔{place.short_label('simplified' if script == 'simplified' else 'traditional')}〕"
+
+
+@dataclass
+class _Part:
+    sentences: list[tuple[str, Place]]
+    sources: list[Source]
+    located_places: list[Place]
+    chart: Chart | None
+    refusal: str | None
+    hits: list[Hit]
+
+
+def _answer_part(assistant: Assistant, question: str, idf: Idf) -> _Part:
+    searcher = assistant.searcher
+    tokens = assistant.index.tokenizer(question)
+    weights = _weights(tokens, idf)
+    scores = searcher.scores(question)
+    hits = searcher.rank(scores, k=12)
+    located = group_hits(searcher.rank(scores, k=60))
+    # evidence: coverage of the question's terms by the top passages; BM25/dense agreement
+    found: set[str] = set()
+    for hit in hits[:3]:
+        found |= set(assistant.index.tokenizer(hit.passage.context_text))
+    bm25_places = [p.place for p in group_hits(searcher.rank(scores, 20, "bm25"))[:3]]
+    dense_places = [p.place for p in group_hits(searcher.rank(scores, 20, "dense"))[:3]]
+    dense = scores.dense
+    z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
+    evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)))
+    refusal = refusal_reason(question, evidence, assistant.plan_text, tokens)
+    places = [loc.place for loc in located]
+    if refusal:
+        return _Part([], [], places, None, refusal, hits)
+    number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
+    chosen = _choose(_candidates(assistant, hits[:8], weights, number_question))
+    sentences: list[tuple[str, Place]] = []
+    chart = None
+    for c in chosen:
+        if c.passage.kind == "row":
+            text, chart = _table_sentence(assistant, c.passage, question)
+            sentences.append((text, c.passage.place))
+        else:
+            sentences.append((_strip_item_prefix(c.sentence), c.passage.place))
+    quotes: dict[int, list[str]] = {}
+    for c in chosen:
+        quotes.setdefault(c.passage.id, []).append(c.sentence)
+    sources = [
+        Source(h.passage.place, h.passage.text, h.score, tuple(quotes.get(h.passage.id, ())))
+        for h in hits[:5]
+    ]
+    sources.sort(key=lambda s: not s.quotes)
+    return _Part(sentences, sources, places, chart, None, hits)
+
+
+def _strip_item_prefix(sentence: str) -> str:
+    """List items are stored as `專欄N title 第k項 name:text`; the answer quotes `name:text`."""
+    m = re.match(r"^專欄\d+ \S+ 第\d+項 (.+)$", sentence)
+    return m.group(1) if m else sentence
+
+
+def _english_lead(places: list[Place]) -> str:
+    where = ", ".join(p.short_label() for p in places[:2])
+    return f"According to the plan ({where}):"
+
+
+def answer_question(
+    assistant: Assistant, question: str, history: Sequence[str] = (), script: str | None = None
+) -> Answer:
+    question = check_question(question)
+    asked_script = detect_script(question)
+    script = script or asked_script
+    resolved = resolve_follow_up(question, [check_question_or_empty(h) for h in history])
+    idf = assistant.idf
+    parts = [_answer_part(assistant, part, idf) for part in split_question(resolved)]
+    answered = [p for p in parts if not p.refusal]
+    suggestions = _suggestions(parts)
+    if not answered:
+        reason = parts[0].refusal or "not_in_plan"
+        traditional, english = _REFUSAL_TEXT[reason]
+        hint = "" if reason == "instruction" else _suggestion_text(suggestions, script)
+        if script == "english":
+            text = english + (
+                " Closest sections: " + "; ".join(p.label() for p in suggestions)
+                if suggestions and reason != "instruction"
+                else ""
+            )
+        else:
+            text = _render(traditional + hint, script)
+        return Answer(
+            question,
+            text,
+            script,
+            True,
+            [],
+            sources=[],
+            suggestions=suggestions,
+            resolved_question=resolved if resolved != question else None,
+        )
+
+    lines: list[str] = []
+    citations: list[Place] = []
+    for part in answered:
+        for sentence, place in part.sentences:
+            lines.append(_render(sentence, script) + _tag(place, script))
+            if place not in citations:
+                citations.append(place)
+    related = [
+        p for part in answered for p in part.located_places if not any(_same_section(p, c) for c in citations)
+    ]
+    related = list(dict.fromkeys(related))[:2]
+    body = "".join(lines)
+    if script == "english":
+        body = f"{_english_lead(citations)}\n{body}"
+    if related:
+        labels = "、".join(
+            p.short_label("simplified" if script == "simplified" else "traditional") for p in related
+        )
+        body += ("\nSee also: " if script == "english" else _render("\n另見:", script)) + labels
+    sources = [s for part in answered for s in part.sources]
+    chart = next((p.chart for p in answered if p.chart), None)
+    return Answer(
+        question,
+        body,
+        script,
+        False,
+        citations + related,
+        sources=sources,
+        suggestions=[],
+        chart=chart,
+        resolved_question=resolved if resolved != question else None,
+    )
+
+
+def check_question_or_empty(text: str) -> str:
+    try:
+        return check_question(text)
+    except ValueError:
+        return ""
+
+
+def _same_section(a: Place, b: Place) -> bool:
+    if a.appendix is not None or b.appendix is not None:
+        return a.appendix == b.appendix
+    return (a.chapter, a.section) == (b.chapter, b.section)
+
+
+def _suggestions(parts: list[_Part]) -> list[Place]:
+    seen: list[Place] = []
+    for part in parts:
+        for place in part.located_places:
+            if place not in seen:
+                seen.append(place)
+    return seen[:3]
+
+
+def _suggestion_text(places: list[Place], script: str) -> str:
+    if not places:
+        return ""
+    labels = ";".join(p.label() for p in places)
+    return f"最接近的章節:{labels}。"

