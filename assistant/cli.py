@@ -95,6 +95,26 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .answer import QuestionError
+
+    assistant = _open(args, settings)
+    script = {"auto": None, "simplified": "simplified", "traditional": "traditional"}[args.script]
+    try:
+        answer = assistant.ask(args.question, history=args.history or (), script=script)
+    except QuestionError as err:
+        raise UserError(err.message("english")) from err
+    if args.json:
+        _print_json(answer.to_json())
+        return 0
+    print(answer.text)
+    if answer.sources and not answer.refused:
+        print()
+        for source in answer.sources[:3]:
+            print(f"  [{source.place.label(answer.label_script())}] {source.text[:100]}")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .evaluation import evaluate
 
@@ -147,6 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
     p.set_defaults(func=cmd_locate)
+
+    p = sub.add_parser("ask", help="answer a question from the plan, with citations")
+    p.add_argument("question")
+    p.add_argument("--history", action="append", help="an earlier question (repeat, oldest first)")
+    p.add_argument("--script", choices=("auto", "simplified", "traditional"), default="auto")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="citation hit@k, MRR (and answer figures) on a question file")
     p.add_argument("--set", required=True, help="questions, one JSON object a line")

@@ -19,7 +19,7 @@ import numpy as np
 
 from .answer import Answer, Chart, Source, check_question
 from .normalize import detect_script, normalize, to_simplified
-from .outline import Place
+from .outline import Place, cn_numeral
 from .passages import Passage, split_sentences
 from .retrieval import Hit, group_hits, split_question
 
@@ -226,6 +226,8 @@ def _candidates(
     tokenizer = assistant.index.tokenizer
     out = []
     for rank, hit in enumerate(hits):
+        if hit.passage.kind == "notes" and rank > 0:
+            continue
         prior = max(hit.score, 0) / top
         sentences = (
             [hit.passage.text] if hit.passage.kind in ("row", "item") else split_sentences(hit.passage.text)
@@ -300,7 +302,7 @@ def _table_sentence(assistant: Assistant, passage: Passage, question: str) -> tu
     first = [(h, v) for h, v in pairs if any(w in h for w in wanted)]
     ordered = first + [p for p in pairs if p not in first]
     body = ";".join(f"{h} {v}" for h, v in ordered)
-    return f"{passage.place.title}:{body}。", _chart(table.header, row, passage.place)
+    return f"{passage.place.title}:{body.rstrip('。')}。", _chart(table.header, row, passage.place)
 
 
 def _chart(header: tuple[str, ...], row, place: Place) -> Chart | None:
@@ -359,8 +361,12 @@ def _answer_part(assistant: Assistant, question: str, idf: Idf) -> _Part:
     dense = scores.dense
     z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
     evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)))
-    refusal = refusal_reason(question, evidence, assistant.plan_text, tokens)
     places = [loc.place for loc in located]
+    if scores.reference is not None and _only_reference(question, tokens, assistant):
+        summary = _overview(assistant, scores.reference)
+        if summary is not None:
+            return summary
+    refusal = refusal_reason(question, evidence, assistant.plan_text, tokens)
     if refusal:
         return _Part([], [], places, None, refusal, hits)
     number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
@@ -382,6 +388,56 @@ def _answer_part(assistant: Assistant, question: str, idf: Idf) -> _Part:
     ]
     sources.sort(key=lambda s: not s.quotes)
     return _Part(sentences, sources, places, chart, None, hits)
+
+
+_REFERENCE_WORDS = re.compile(
+    r"第[一二三四五六七八九十两\d]+[章节節项項个個]|专栏\s*\d+|專欄\s*\d+|附件\s*\d"
+)
+_GENERIC = set("讲 说 写 内容 主要 关于 介绍 讲的 什么 哪些 总结 概括 有 包括 看看 列出".split())
+
+
+def _only_reference(question: str, tokens: list[str], assistant: Assistant) -> bool:
+    """'第八章第三节讲什么?': the question names a place and asks for nothing narrower."""
+    rest = assistant.index.tokenizer(_REFERENCE_WORDS.sub(" ", normalize(question)))
+    return all(t in _GENERIC or len(t) == 1 or t.isdigit() for t in rest)
+
+
+def _overview(assistant: Assistant, ref) -> _Part | None:
+    """What a named place is: its label, what it contains, its opening sentences."""
+    passages = [p for p in assistant.index.passages if ref.matches(p.place)]
+    if not passages:
+        return None
+    first = passages[0]
+    if ref.row is not None:
+        text = _table_sentence(assistant, first, "")[0] if first.kind == "row" else first.text
+        return _Part([(_strip_item_prefix(text), first.place)],
+                     [Source(first.place, first.text, 1.0, (first.text,))], [first.place], None,
+                     None, [])
+    p = first.place
+    group = (Place(appendix=p.appendix) if p.appendix is not None
+             else Place(chapter=p.chapter, section=ref.section if ref.column is None else p.section,
+                        column=ref.column))
+    node = assistant.outline.find(group)
+    if node is None:
+        return None
+    contents, opening = "", ""
+    if hasattr(node, "table"):
+        names = [r.place.title for r in node.table.rows]
+        shown = "、".join(names[:20]) + ("等" if len(names) > 20 else "")
+        contents = f"共{len(names)}項:{shown}。"
+    else:
+        if hasattr(node, "subsections") and node.subsections:
+            parts = [f"{cn_numeral(sub.number)}、{sub.title}" for sub in node.subsections]
+            contents = "包括:" + ";".join(parts) + "。"
+        elif hasattr(node, "sections"):
+            parts = [f"第{cn_numeral(sec.number)}節 {sec.title}" for sec in node.sections]
+            contents = "包括:" + ";".join(parts) + "。"
+        if first.kind == "paragraph":
+            opening = "".join(split_sentences(first.text)[:2])
+    text = f"{node.place.label()}。{contents}{opening}"
+    sources = [Source(q.place, q.text, 1.0, (opening,) if q is first and opening else ())
+               for q in passages[:5]]
+    return _Part([(text, node.place)], sources, [node.place], None, None, [])
 
 
 def _strip_item_prefix(sentence: str) -> str:

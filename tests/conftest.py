@@ -20,3 +20,11 @@ def plan_text() -> str:
 @pytest.fixture(scope="session")
 def outline() -> Outline:
     return load_outline(PLAN)
+
+
+@pytest.fixture(scope="session")
+def assistant():
+    """The real assistant: real index (built if missing), real converted e5 model."""
+    from assistant.api import Assistant
+
+    return Assistant.open(progress=False)
