@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["answer_question", "refusal_reason", "resolve_follow_up"]
 
 MAX_SENTENCES = 3
-REFUSE_BELOW = 0.15
+REFUSE_BELOW = 0.0
 MAX_ANSWER_CHARS = 260
 
 # --------------------------------------------------------------------------------------------
@@ -67,24 +67,34 @@ def resolve_follow_up(question: str, history: Sequence[str]) -> str:
 
 _INJECTION = re.compile(
     r"(忽略|无视|無視|忘记|忘記|别管|別管|不要管|跳过|跳過).{0,12}(指令|指示|规则|規則|设定|設定|提示|文件|上面|之前|以上)"
-    r"|(系统|系統)\s*(提示|指令|prompt)|提示词|提示詞|prompt|jailbreak|越狱|越獄"
-    r"|ignore (all |your |the |previous |prior )*(instructions|rules|prompt)|system message"
-    r"|(写|寫|作|来|來)(一|几|幾)?(首|篇|段)(诗|詩|词|詞|歌|笑话|笑話|小说|小說|作文)|poem|joke|扮演|角色扮演|pretend",
+    r"|(系统|系統|开发者|開發者|隐藏|隱藏)\s*(提示|指令|设定|設定|规则|規則|prompt)|提示词|提示詞|prompt"
+    r"|jailbreak|越狱|越獄|原样输出|原樣輸出|developer (mode|message|settings)|hidden (rules|instructions)"
+    r"|ignore (all |your |the |any |previous |prior |above )*(instructions|rules|prompt)|system message"
+    r"|(写|寫|作|编|編|来|來)(一|几|幾|两|兩)?(首|篇|段|个|個)(.{0,10})(诗|詩|词|詞|歌|绝句|絕句|律诗|律詩|笑话|笑話"
+    r"|小说|小說|作文|对联|對聯|故事)|poem|haiku|joke|扮演|角色扮演|pretend",
     re.IGNORECASE,
 )
 _PERSONAL = re.compile(
-    r"我(应该|應該|该不该|該不該|要不要|适合|適合).{0,6}(买|買|卖|賣|投资|投資|搬|选|選|辞职|辭職)"
+    r"我(应该|應該|该不该|該不該|要不要|应不应该|應唔應該|适合|適合).{0,8}(买|買|卖|賣|投资|投資|搬|选|選|辞职|辭職|攞)"
     r"|值不值得(买|買)|推荐(我|一下)|股票|彩票|算命|哪(家|间|間|个|個|所).{0,8}(最好|最差|最便宜|最贵|最貴)"
 )
+# Things a resident may ask that a five-year plan never contains.
+_OFF_TOPIC = re.compile(
+    r"天气|下雨|气温|温度|带伞|刮风|台风什么时候|门票|票价|房价|楼价|二手房|二手楼|均价|多少钱一|油价|菜价|股价|"
+    r"汇率|比分|电影|明星|演唱会|区长|书记是谁|市长是谁|区委书记|哪几天举办|哪天举办|几点开门|营业时间|电话号码|"
+    r"星期几|几号|几点钟|"
+    r"weather|rain|ticket|price of|stock|lottery|football|world cup|movie|celebrity"
+)
 _PAST_EVENT = re.compile(
-    r"(新开通|新開通|开通了|開通了|实际|實際|已经|已經|最近|今年|去年|目前|现在|現在|最新|刚刚|剛剛|"
-    r"走势|走勢|天气|天氣|房价|房價)"
+    r"(新开通|开通了|实际|已经|最近|今年|去年|目前|现在|最新|刚刚|举办|举行|开幕|哪几天|什么时候|走势)"
 )
 # Places a resident may ask about that are not Panyu: Guangzhou's other districts, other cities.
 _OTHER_PLACES = """
     越秀 海珠 荔湾 天河 白云 黄埔 花都 南沙 从化 增城 北京 上海 天津 重庆 深圳 佛山 东莞 珠海 中山
     江门 惠州 肇庆 清远 汕头 湛江 韶关 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
+    前海 横琴
 """.split()
+_REPORTED_YEARS = {2015, 2020, 2025, 2035}
 
 
 @dataclass(frozen=True)
@@ -94,10 +104,11 @@ class Evidence:
     coverage: float  # rarity-weighted share of the question's terms found in the best passages
     dense_z: float  # how far the best passage's cosine stands above the rest (z-score)
     agreement: bool  # BM25 and dense agree on one of their top-3 places
+    top_text: str = ""  # the best passages' text, normalised
 
     @property
     def support(self) -> float:
-        """Calibrated on the development questions: below REFUSE_BELOW the plan is silent.
+        """Calibrated on development questions: below REFUSE_BELOW the plan is silent.
 
         Words alone miss colloquial paraphrases; a dense best match that stands out from the
         other passages makes up for them. An off-topic question matches everything a little.
@@ -107,24 +118,28 @@ class Evidence:
 
 def refusal_reason(question: str, evidence: Evidence, plan_text: str, tokens: list[str]) -> str | None:
     """Why the plan cannot answer, or None. Rules first, then the calibrated evidence threshold."""
-    simplified = to_simplified(question)
+    simplified = normalize(question).replace(" ", "")
     english = not re.search(r"[\u4e00-\u9fff]", simplified)
     if _INJECTION.search(question) or _INJECTION.search(simplified):
         return "instruction"
     if _PERSONAL.search(simplified):
         return "personal"
+    if _OFF_TOPIC.search(simplified):
+        return "not_in_plan"
     if "番禺" not in simplified:
         for name in _OTHER_PLACES:
-            if name in simplified and (name not in plan_text or evidence.coverage < 0.5):
+            if name not in simplified:
+                continue
+            their_own = re.search(rf"{name}[区市]?(的|\"|十四五|规划|gdp|人口|经济)", simplified)
+            if their_own or name not in plan_text or evidence.coverage < 0.5:
                 return "other_place"
-    years = [int(y[:4]) for y in re.findall(r"(?:19|20)\d{2}", simplified)]
-    if any(2021 <= y <= 2024 or y < 2015 or (2025 < y != 2035) for y in years) and _PAST_EVENT.search(
-        simplified
-    ):
-        return "outside_period"
-    if _PAST_EVENT.search(simplified) and evidence.coverage < 0.5:
+    for year in {int(y) for y in re.findall(r"(?:19|20)\d{2}", simplified)}:
+        unreported = year not in _REPORTED_YEARS and str(year) not in evidence.top_text
+        if (2021 <= year <= 2024 or year > 2035) and _PAST_EVENT.search(simplified) or unreported:
+            return "outside_period"
+    if _PAST_EVENT.search(simplified) and evidence.coverage < 0.3:
         return "not_in_plan"
-    if english and not tokens:  # no topic word the plan knows
+    if english and not tokens and evidence.dense_z < 3.0:  # no topic word the plan knows
         return "not_in_plan"
     if evidence.support < REFUSE_BELOW:
         return "not_in_plan"
@@ -360,7 +375,8 @@ def _answer_part(assistant: Assistant, question: str, idf: Idf) -> _Part:
     dense_places = [p.place for p in group_hits(searcher.rank(scores, 20, "dense"))[:3]]
     dense = scores.dense
     z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
-    evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)))
+    top_text = normalize(" ".join(h.passage.context_text for h in hits[:5]))
+    evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)), top_text)
     places = [loc.place for loc in located]
     if scores.reference is not None and _only_reference(question, tokens, assistant):
         summary = _overview(assistant, scores.reference)

@@ -16,7 +16,7 @@ from .outline import Column, Outline, Place, Row, Table, cn_numeral
 
 __all__ = ["Passage", "build_passages", "split_sentences"]
 
-MAX_CHARS = 300
+MAX_CHARS = 200
 _SENTENCE_END = re.compile(r"(?<=[。!?;!?;])")
 
 

@@ -74,6 +74,21 @@ ENGLISH_TERMS = {
     "targets": "目标", "indicator": "指标", "indicators": "指标", "population": "人口",
     "forest": "森林覆盖率", "flood": "防洪", "emergency": "应急", "fire": "消防",
     "vision": "远景目标", "2035": "2035年", "2025": "2025年", "party": "党的领导",
+    "oversight": "监督", "supervision": "监督", "supervise": "监督", "audit": "审计",
+    "loan": "贷款 融资", "loans": "贷款 融资", "bank": "银行 金融", "banks": "银行 金融",
+    "credit": "信用 信贷", "shop": "小微企业 商户", "shops": "小微企业 商户", "small": "小微",
+    "chimelong": "长隆", "wanbo": "万博", "shiqiao": "市桥", "nansha": "南沙", "lotus": "莲花山",
+    "floor": "建筑面积", "area": "面积", "hectares": "面积",
+    "childcare": "托育 婴幼儿", "nursery": "托育", "kindergartens": "幼儿园", "doctor": "医生 医疗",
+    "doctors": "医师 医疗", "clinic": "社区卫生服务", "clinics": "社区卫生服务", "flooding": "内涝 排水",
+    "rainstorm": "暴雨 内涝", "drainage": "排水", "sewage": "污水", "toilet": "厕所",
+    "rental": "租赁住房", "affordable": "保障性住房", "migrant": "来穗人员 外来人口",
+    "volunteer": "志愿服务", "volunteers": "志愿服务", "fraud": "诈骗", "scam": "诈骗",
+    "crime": "治安 犯罪", "drugs": "药品 毒品", "medicine": "药品 医药", "disabled": "残疾人",
+    "women": "妇女", "children": "儿童", "child": "儿童", "veterans": "退役军人",
+    "jewelry": "珠宝", "jewellery": "珠宝", "hub": "枢纽", "airport": "机场", "port": "港口",
+    "logistics": "物流", "exhibition": "会展", "headquarters": "总部经济", "civilization": "文明",
+    "heritage": "文化遗产 非物质文化遗产", "history": "历史文化", "red": "红色文化",
 }
 _TERM = re.compile(r"^[\w\u3400-\u9fff+]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
