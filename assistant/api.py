@@ -85,13 +85,6 @@ class Assistant:
         return self.searcher.locate(query, k=k, mode=mode)
 
     @cached_property
-    def idf(self):
-        """Token rarity from the BM25 index, for scoring answer sentences."""
-        from .extractive import Idf
-
-        return Idf(self)
-
-    @cached_property
     def plan_text(self) -> str:
         """All passages, normalised: to tell names the plan never mentions."""
         return normalize("\n".join(p.text for p in self.index.passages)).replace(" ", "")

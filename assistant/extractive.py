@@ -9,13 +9,10 @@ closest sections as suggestions; (6) write the answer in the asker's script.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from .answer import Answer, Chart, Source, check_question
 from .normalize import detect_script, normalize, to_simplified
@@ -209,26 +206,6 @@ _TABLE_HINTS = {
 }
 
 
-class Idf:
-    """Inverse document frequency of tokens, read from the BM25 index (no extra state)."""
-
-    def __init__(self, assistant: Assistant):
-        bm25 = assistant.index.bm25
-        indptr = np.asarray(bm25.scores["indptr"])
-        self.n = int(bm25.scores["num_docs"])
-        self.df = {
-            tok: int(indptr[i + 1] - indptr[i]) for tok, i in bm25.vocab_dict.items() if i + 1 < len(indptr)
-        }
-
-    def __call__(self, token: str) -> float:
-        df = self.df.get(token, 0)
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-
-def _weights(tokens: Sequence[str], idf: Idf) -> dict[str, float]:
-    return {t: idf(t) * (0.2 if len(t) == 1 else 1.0) for t in dict.fromkeys(tokens)}
-
-
 def _coverage(weights: dict[str, float], found: set[str]) -> float:
     total = sum(weights.values())
     return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
@@ -360,10 +337,10 @@ class _Part:
     hits: list[Hit]
 
 
-def _answer_part(assistant: Assistant, question: str, idf: Idf) -> _Part:
+def _answer_part(assistant: Assistant, question: str) -> _Part:
     searcher = assistant.searcher
     tokens = assistant.index.tokenizer(question)
-    weights = _weights(tokens, idf)
+    weights = searcher.term_weights(tokens)
     scores = searcher.scores(question)
     hits = searcher.rank(scores, k=12)
     located = group_hits(searcher.rank(scores, k=60))
@@ -474,8 +451,7 @@ def answer_question(
     asked_script = detect_script(question)
     script = script or asked_script
     resolved = resolve_follow_up(question, [check_question_or_empty(h) for h in history])
-    idf = assistant.idf
-    parts = [_answer_part(assistant, part, idf) for part in split_question(resolved)]
+    parts = [_answer_part(assistant, part) for part in split_question(resolved)]
     answered = [p for p in parts if not p.refusal]
     suggestions = _suggestions(parts)
     if not answered:

@@ -27,7 +27,7 @@ STOP_WORDS = frozenset(
     唔 系 嘅 咩 乜 乜嘢 点 点样 边 边个 边度 几多 冇 啲 佢 喺 咗 嚟 啦 喇 咁 哦
     嗯 么样 what which how where when who is are the a
     an of in on to for and or does do did plan
-    section chapter
+    section chapter 不会 不能 不管 不到 以后 之后 平时 到底 老是 一直 有点 这种 那条 总 更 搞
     """.split()
 )
 
