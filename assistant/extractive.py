@@ -221,10 +221,7 @@ def _candidates(
         if hit.passage.kind == "notes" and rank > 0:
             continue
         prior = max(hit.score, 0) / top
-        sentences = (
-            [hit.passage.text] if hit.passage.kind in ("row", "item") else split_sentences(hit.passage.text)
-        )
-        for pos, sentence in enumerate(sentences):
+        for pos, sentence in enumerate(hit.passage.sentences):
             terms = frozenset(tokenizer(sentence)) & weights.keys()
             lexical = _coverage(weights, set(terms))
             score = 0.55 * lexical + 0.45 * prior - 0.01 * rank

@@ -29,6 +29,11 @@ class Passage:
     text: str  # the plan's own words, shown and quoted as they are
 
     @property
+    def sentences(self) -> list[str]:
+        """The units an answer quotes: a table row or list item whole, prose by sentence."""
+        return [self.text] if self.kind != "paragraph" else split_sentences(self.text)
+
+    @property
     def context_text(self) -> str:
         """What is embedded and keyword-indexed: headings give a bare paragraph its topic."""
         return f"{self.heading}\n{self.text}"
