@@ -1,8 +1,8 @@
-"""Start the assistant: until the chat app lands, print the plan's outline summary."""
+"""Serve the assistant's web app: `python app.py [--host H] [--port P]` (see assistant/ui.py)."""
 
 import sys
 
-from assistant.cli import main
+from assistant.ui import main
 
 if __name__ == "__main__":
-    sys.exit(main(["outline"]))
+    sys.exit(main())

