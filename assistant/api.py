@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from .answer import Answer, QuestionError
@@ -88,6 +88,10 @@ class Assistant:
     def plan_text(self) -> str:
         """All passages, normalised: to tell names the plan never mentions."""
         return normalize("\n".join(p.text for p in self.index.passages)).replace(" ", "")
+
+    def titled(self, place: Place) -> Place:
+        """The same place carrying its heading, so that its label reads in full."""
+        return place if place.title else replace(place, title=self.title_of(place))
 
     def title_of(self, place: Place) -> str:
         """The heading text of a place: a section's, a 專欄's or an appendix's title."""

@@ -79,7 +79,7 @@ _PERSONAL = re.compile(
 _OFF_TOPIC = re.compile(
     r"天气|下雨|气温|温度|带伞|刮风|台风什么时候|门票|票价|房价|楼价|二手房|二手楼|均价|多少钱一|油价|菜价|股价|"
     r"汇率|比分|电影|明星|演唱会|区长|书记是谁|市长是谁|区委书记|哪几天举办|哪天举办|几点开门|营业时间|电话号码|"
-    r"星期几|几号|几点钟|"
+    r"星期几|几号|几点钟|签证|护照|"
     r"weather|rain|ticket|price of|stock|lottery|football|world cup|movie|celebrity"
 )
 _PAST_EVENT = re.compile(
@@ -89,7 +89,7 @@ _PAST_EVENT = re.compile(
 _OTHER_PLACES = """
     越秀 海珠 荔湾 天河 白云 黄埔 花都 南沙 从化 增城 北京 上海 天津 重庆 深圳 佛山 东莞 珠海 中山
     江门 惠州 肇庆 清远 汕头 湛江 韶关 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
-    前海 横琴
+    前海 横琴 美国 英国 日本 韩国 加拿大 澳洲 澳大利亚 新加坡 欧洲 泰国
 """.split()
 _REPORTED_YEARS = {2015, 2020, 2025, 2035}
 
@@ -351,7 +351,7 @@ def _answer_part(assistant: Assistant, question: str) -> _Part:
     z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
     top_text = normalize(" ".join(h.passage.context_text for h in hits[:5]))
     evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)), top_text)
-    places = [loc.place for loc in located]
+    places = [assistant.titled(loc.place) for loc in located]
     if scores.reference is not None and _only_reference(question, tokens, assistant):
         summary = _overview(assistant, scores.reference)
         if summary is not None:
