@@ -336,7 +336,7 @@ class _Part:
 
 def _answer_part(assistant: Assistant, question: str) -> _Part:
     searcher = assistant.searcher
-    tokens = assistant.index.tokenizer(question)
+    tokens = assistant.index.tokenizer.query_tokens(question)
     weights = searcher.term_weights(tokens)
     scores = searcher.scores(question)
     hits = searcher.rank(scores, k=12)

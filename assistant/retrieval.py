@@ -147,7 +147,7 @@ class Searcher:
     # scoring ---------------------------------------------------------------------------------
     def bm25_scores(self, query: str) -> np.ndarray:
         scores = np.zeros(len(self.passages), dtype=np.float32)
-        for token in dict.fromkeys(self.index.tokenizer(query)):
+        for token in self.index.tokenizer.query_tokens(query):
             weight = self.single_char_weight if len(token) == 1 else 1.0
             scores += weight * np.asarray(self.index.bm25.get_scores([token]), dtype=np.float32)
         return scores
@@ -157,7 +157,7 @@ class Searcher:
         words meet the plan only in passing ("政府", "以后") should not outvote the dense match."""
         if not bm25.any():
             return 0.0
-        weights = self.term_weights(self.index.tokenizer(query))
+        weights = self.term_weights(self.index.tokenizer.query_tokens(query))
         return self.coverage(weights, int(np.argmax(bm25))) ** self.keyword_trust
 
     def dense_scores(self, query: str) -> np.ndarray:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
+__all__ = ["ENGLISH_TERMS", "RESIDENT_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
 
 STOP_WORDS = frozenset(
     """
@@ -27,7 +27,7 @@ STOP_WORDS = frozenset(
     唔 系 嘅 咩 乜 乜嘢 点 点样 边 边个 边度 几多 冇 啲 佢 喺 咗 嚟 啦 喇 咁 哦
     嗯 么样 what which how where when who is are the a
     an of in on to for and or does do did plan
-    section chapter 不会 不能 不管 不到 以后 之后 平时 到底 老是 一直 有点 这种 那条 总 更 搞
+    section chapter 政府 不会 不能 不管 不到 以后 之后 平时 到底 老是 一直 有点 这种 那条 总 更 搞
     """.split()
 )
 
@@ -90,6 +90,28 @@ ENGLISH_TERMS = {
     "logistics": "物流", "exhibition": "会展", "headquarters": "总部经济", "civilization": "文明",
     "heritage": "文化遗产 非物质文化遗产", "history": "历史文化", "red": "红色文化",
 }
+# What residents say → the words the plan uses for it (Simplified). Added to a question's tokens
+# (never to passages), so a colloquial question still meets the plan's vocabulary.
+RESIDENT_TERMS = {
+    "菜": "食品", "吃的": "食品", "食物": "食品", "药": "药品", "租房": "住房 租赁", "房租": "住房 租赁",
+    "平价屋": "保障性住房 公租房", "廉租房": "保障性住房 公租房", "买房": "住房", "住房难": "住房",
+    "骗子": "诈骗", "诈骗电话": "电信网络诈骗", "补习班": "校外培训", "补课": "校外培训",
+    "托儿": "托育 婴幼儿", "带孩子": "托育 婴幼儿", "看病": "医疗 卫生", "小病": "基层医疗",
+    "养老院": "养老机构 养老服务", "老人": "老年人 养老", "阿嫲": "老年人 养老", "奶奶": "老年人 养老",
+    "暴雨": "内涝 排水", "水浸": "水浸黑点 内涝", "变成河": "内涝 排水", "堵车": "交通拥堵",
+    "停车难": "停车", "停车位": "停车", "地铁": "轨道交通 地铁", "公交": "公共交通", "工资": "收入 工资",
+    "人工": "收入 工资", "找工作": "就业", "失业": "就业", "打工": "就业 务工", "读书": "教育 学位",
+    "上学": "教育 学位", "学位": "学位 公办", "噪音": "噪声", "臭": "污染 整治", "垃圾桶": "垃圾 分类",
+    "公园": "公园 绿地", "散步": "公园 绿道", "跑步": "体育 健身", "健身": "全民健身 体育",
+    "网购": "电子商务", "快递": "物流 快递", "外卖": "餐饮", "宵夜": "夜间经济", "夜市": "夜间经济",
+    "逛街": "商圈 消费", "热闹": "商圈 消费", "卖货": "电商 直播", "开店": "个体工商户 营商环境",
+    "小生意": "个体工商户 小微企业", "贷款": "融资 信贷", "办事": "政务服务", "办证": "政务服务",
+    "排队": "政务服务", "老小区": "老旧小区", "电梯": "加装电梯", "外地人": "来穗人员",
+    "新市民": "新市民 住房", "后生": "青年", "年轻人": "青年", "残疾": "残疾人", "孩子": "儿童",
+    "小孩": "儿童", "水质": "水环境 水质", "自来水": "供水", "停电": "供电 电力", "燃气": "天然气",
+    "种田": "农业", "农民": "农民 农村", "村里": "农村 乡村", "治安": "治安 社会治安",
+    "打架": "治安", "小偷": "治安", "消防": "消防 安全", "食品安全": "食品安全",
+}
 _TERM = re.compile(r"^[\w\u3400-\u9fff+]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _KEEP = re.compile(r"[\w\u3400-\u9fff]")
@@ -130,6 +152,14 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         return self.tokens(text)
+
+    def query_tokens(self, text: str) -> list[str]:
+        """A question's tokens plus the plan's words for the everyday words it uses."""
+        tokens = self.tokens(text)
+        normalized = normalize(text)
+        extra = [w for phrase, terms in RESIDENT_TERMS.items() if phrase in normalized
+                 for w in self.tokens(terms)]
+        return list(dict.fromkeys(tokens + extra))
 
     def tokens(self, text: str) -> list[str]:
         """Normalised search tokens without stop words or punctuation."""
