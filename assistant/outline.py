@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from .normalize import to_simplified
 
@@ -161,84 +162,69 @@ class Table:
             yield from row.subrows
 
 
+class _Node:
+    """A node of the outline: its place knows its number (at the node's level) and title."""
+
+    place: Place
+    _level: ClassVar[str]
+
+    @property
+    def number(self) -> int:
+        return getattr(self.place, self._level)
+
+    @property
+    def title(self) -> str:
+        return self.place.title
+
+
 @dataclass(frozen=True)
-class Column:
+class Column(_Node):
     """A 專欄 box: a list of items or a real table, attached to the section that holds it."""
 
     place: Place
     table: Table
     layout: str  # "list", "table" (專欄5/6) or "blocks" (專欄8)
 
-    @property
-    def number(self) -> int:
-        return self.place.column  # type: ignore[return-value]
-
-    @property
-    def title(self) -> str:
-        return self.place.title
+    _level: ClassVar[str] = "column"
 
 
 @dataclass(frozen=True)
-class Subsection:
+class Subsection(_Node):
     place: Place
     paragraphs: tuple[str, ...]
     explicit_numeral: bool = True  # False where the source lost the numeral (a bare "、")
 
-    @property
-    def number(self) -> int:
-        return self.place.subsection  # type: ignore[return-value]
-
-    @property
-    def title(self) -> str:
-        return self.place.title
+    _level: ClassVar[str] = "subsection"
 
 
 @dataclass(frozen=True)
-class Section:
+class Section(_Node):
     place: Place
     intro: tuple[str, ...]
     subsections: tuple[Subsection, ...]
     columns: tuple[Column, ...]
 
-    @property
-    def number(self) -> int:
-        return self.place.section  # type: ignore[return-value]
-
-    @property
-    def title(self) -> str:
-        return self.place.title
+    _level: ClassVar[str] = "section"
 
 
 @dataclass(frozen=True)
-class Chapter:
+class Chapter(_Node):
     place: Place
     intro: tuple[str, ...]
     sections: tuple[Section, ...]
 
-    @property
-    def number(self) -> int:
-        return self.place.chapter  # type: ignore[return-value]
-
-    @property
-    def title(self) -> str:
-        return self.place.title
+    _level: ClassVar[str] = "chapter"
 
     def section(self, number: int) -> Section:
         return self.sections[number - 1]
 
 
 @dataclass(frozen=True)
-class Appendix:
+class Appendix(_Node):
     place: Place
     table: Table
 
-    @property
-    def number(self) -> int:
-        return self.place.appendix  # type: ignore[return-value]
-
-    @property
-    def title(self) -> str:
-        return self.place.title
+    _level: ClassVar[str] = "appendix"
 
 
 @dataclass(frozen=True)
