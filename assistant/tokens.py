@@ -118,10 +118,12 @@ _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 
 
 def english_to_terms(text: str) -> str:
-    """The plan's Chinese words for the topics an English question names; "" when it names none
-    (so a question about nothing the plan covers has no tokens)."""
-    words = re.findall(r"[a-z0-9][a-z0-9-]*", text.lower())
-    return " ".join(ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS)
+    """The plan's Chinese words for the topics an English question names, plus its figures and
+    codes (2025, 5g, pm2.5); "" when it names none, so an off-topic question has no tokens."""
+    words = re.findall(r"[a-z0-9][a-z0-9.-]*", text.lower())
+    mapped = [ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS]
+    codes = [w.strip(".") for w in words if w not in ENGLISH_TERMS and re.search(r"\d", w)]
+    return " ".join(mapped + codes)
 
 
 def domain_terms(names: Iterable[str], texts: Iterable[str]) -> set[str]:
