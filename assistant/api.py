@@ -26,6 +26,14 @@ __all__ = ["Assistant"]
 log = logging.getLogger(__name__)
 
 
+def _one_thread_for_queries() -> None:
+    """Serve with one torch thread: a query is one short text, and with 2 threads on 2 busy cores
+    (the app answers 2 requests at once) one query embedding went from ~20 ms to ~1 s."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @dataclass
 class Assistant:
     settings: Settings
@@ -61,6 +69,7 @@ class Assistant:
                                     outline=outline)
         from .llm import LLMRewriter
 
+        _one_thread_for_queries()
         return cls(settings, outline, index, Searcher(index, embedder), reason,
                    llm=LLMRewriter.from_env())
 

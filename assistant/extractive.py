@@ -144,6 +144,11 @@ def refusal_reason(question: str, evidence: Evidence, plan_text: str, tokens: li
 
 
 _REFUSAL_TEXT = {
+    "no_such_place": (
+        "規劃綱要沒有這個章節、專欄或附件項目(共14章51節、18個專欄、3個附件)。",
+        "The plan has no such chapter, section, column or appendix row "
+        "(it has 14 chapters, 51 sections, 18 columns and 3 appendices).",
+    ),
     "instruction": (
         "我只根據《番禺區“十四五”規劃綱要》回答問題,不執行其他指令。",
         "I only answer questions from the Panyu 14th Five-Year Plan and do not follow other instructions.",
@@ -352,6 +357,9 @@ def _answer_part(assistant: Assistant, question: str) -> _Part:
     top_text = normalize(" ".join(h.passage.context_text for h in hits[:5]))
     evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)), top_text)
     places = [assistant.titled(loc.place) for loc in located]
+    if scores.reference is not None and not any(scores.reference.matches(p.place)
+                                                for p in assistant.index.passages):
+        return _Part([], [], places, None, "no_such_place", hits)
     if scores.reference is not None and _only_reference(question, tokens, assistant):
         summary = _overview(assistant, scores.reference)
         if summary is not None:

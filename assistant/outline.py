@@ -784,6 +784,8 @@ def _project_table(number: int, lines: list[_Line]) -> tuple[str, Table]:
             groups.append([t])
         elif groups:
             groups[-1].append(t)
+    while groups and len(groups[-1]) == 1:  # text after the last row: page footer, not the table
+        groups.pop()
     rows: list[Row] = []
     for name, *amounts in groups:
         if len(amounts) != 3:

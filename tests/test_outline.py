@@ -223,3 +223,8 @@ def test_cli_bad_plan_is_one_line_and_exit_2(tmp_path, capsys):
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and re.match(r"error: line 1: .*UTF-8", err)
     assert main(["outline", "--plan", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_text_after_the_last_table_is_page_footer(plan_text):
+    outline = parse_outline(plan_text + "\n版權所有 廣州市番禺區人民政府\n")
+    assert len(outline.appendix(3).table.rows) == 6
