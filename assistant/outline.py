@@ -331,6 +331,17 @@ def load_outline(path: str | Path) -> Outline:
 
 
 def parse_outline(data: bytes | str) -> Outline:
+    """The plan's outline; PlanFormatError (naming the problem and the line) for anything else."""
+    try:
+        return _parse(data)
+    except PlanFormatError:
+        raise
+    except (ValueError, IndexError, KeyError, AttributeError, TypeError) as err:
+        # a layout this parser does not know: still one clear error, never a crash
+        raise PlanFormatError(f"unexpected plan layout ({type(err).__name__}: {err})") from err
+
+
+def _parse(data: bytes | str) -> Outline:
     text = _decode(data)
     lines = [_Line(i, raw.rstrip()) for i, raw in enumerate(text.splitlines(), start=1)]
     nonblank = [ln for ln in lines if ln.text and not _is_clutter(ln.raw)]
@@ -566,6 +577,8 @@ def _numbered_column_table(place: Place, lines: list[_Line]) -> Table:
 
 
 def _platform_row(place: Place, cells: list[str], line: int) -> Row:
+    if len(cells) < 2:
+        raise PlanFormatError(f"專欄{place.column} row {cells[0] if cells else '?'} has no name", line)
     number, name, *rest = cells
     fields = {"功能定位": [], "重點產業": [], "發展目標": []}
     key = "功能定位"
