@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["answer_question", "refusal_reason", "resolve_follow_up"]
 
 MAX_SENTENCES = 3
+LEXICAL_WEIGHT = 0.55  # sentence score: question terms it holds vs its passage's rank
 REFUSE_BELOW = 0.0
 MAX_ANSWER_CHARS = 260
 
@@ -229,7 +230,7 @@ def _candidates(
         for pos, sentence in enumerate(hit.passage.sentences):
             terms = frozenset(tokenizer(sentence)) & weights.keys()
             lexical = _coverage(weights, set(terms))
-            score = 0.55 * lexical + 0.45 * prior - 0.01 * rank
+            score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior - 0.01 * rank
             if number_question and _DIGIT.search(sentence):
                 score += 0.08
             if len(sentence) < 12:
