@@ -69,7 +69,10 @@ _INJECTION = re.compile(
     r"|jailbreak|越狱|越獄|原样输出|原樣輸出|developer (mode|message|settings)|hidden (rules|instructions)"
     r"|ignore (all |your |the |any |previous |prior |above )*(instructions|rules|prompt)|system message"
     r"|(写|寫|作|编|編|来|來)(一|几|幾|两|兩)?(首|篇|段|个|個)(.{0,10})(诗|詩|词|詞|歌|绝句|絕句|律诗|律詩|笑话|笑話"
-    r"|小说|小說|作文|对联|對聯|故事)|poem|haiku|joke|扮演|角色扮演|pretend",
+    r"|小说|小說|作文|对联|對聯|故事)|poem|haiku|joke|扮演|角色扮演|pretend"
+    r"|(帮|幫|替)我(写|寫|编|編|做)|write me|write a"
+    r"|你(是|用)(什么|什麼|哪个|哪個|誰|谁)?.{0,4}(模型|ai|机器人|機器人|程序|系统|系統)"
+    r"|who (made|built|are) you",
     re.IGNORECASE,
 )
 _PERSONAL = re.compile(
@@ -82,6 +85,12 @@ _OFF_TOPIC = re.compile(
     r"汇率|比分|电影|明星|演唱会|区长|书记是谁|市长是谁|区委书记|哪几天举办|哪天举办|几点开门|营业时间|电话号码|"
     r"星期几|几号|几点钟|签证|护照|"
     r"weather|rain|ticket|price of|stock|lottery|football|world cup|movie|celebrity"
+)
+# Questions about today, this week or next year, or about actual current values: the plan was
+# written in 2021 and reports no live data.
+_NOW = re.compile(
+    r"今天|今日|明天|昨天|昨日|此刻|实时|本周|这周|下周|明年|后年|前年"
+    r"|实际.{0,8}(现在|目前|今年|最新)|(现在|目前|今年|最新).{0,8}实际"
 )
 _PAST_EVENT = re.compile(
     r"(新开通|开通了|实际|已经|最近|今年|去年|目前|现在|最新|刚刚|举办|举行|开幕|哪几天|什么时候|走势)"
@@ -135,6 +144,8 @@ def refusal_reason(question: str, evidence: Evidence, plan_text: str, tokens: li
         unreported = year not in _REPORTED_YEARS and str(year) not in evidence.top_text
         if (2021 <= year <= 2024 or year > 2035) and _PAST_EVENT.search(simplified) or unreported:
             return "outside_period"
+    if _NOW.search(simplified):
+        return "outside_period"
     if _PAST_EVENT.search(simplified) and evidence.coverage < 0.3:
         return "not_in_plan"
     if english and not tokens and evidence.dense_z < 3.0:  # no topic word the plan knows

@@ -137,3 +137,22 @@ def test_cli_ask_json_schema(capsys):
                           "label"}
     assert data["passages"][0]["citation"]["label"] and "score" in data["passages"][0]
     assert main(["ask", "   "]) == 2
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["番禺今天的空气质量指数是多少？", "帮我写一份番禺旅游攻略", "你是用什么模型做的？",
+     "番禺现在的常住人口实际是多少？", "天河区的十四五规划有什么重点？"],
+)
+def test_live_data_tasks_and_meta_questions_are_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["社区医院会不会多起来？", "农村的路会不会修好一点？", "我想在番禺开个小公司，营商环境有什么改善？",
+     "What does the plan say about elderly care?", "區圖書館新館有幾多個閱覽座位？"],
+)
+def test_everyday_questions_are_answered(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.citations
