@@ -361,7 +361,7 @@ def _answer_part(assistant: Assistant, question: str) -> _Part:
     # evidence: coverage of the question's terms by the top passages; BM25/dense agreement
     found: set[str] = set()
     for hit in hits[:3]:
-        found |= set(assistant.index.tokenizer(hit.passage.context_text))
+        found |= searcher.passage_tokens[hit.passage.id]
     bm25_places = [p.place for p in group_hits(searcher.rank(scores, 20, "bm25"))[:3]]
     dense_places = [p.place for p in group_hits(searcher.rank(scores, 20, "dense"))[:3]]
     dense = scores.dense

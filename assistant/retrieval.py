@@ -125,7 +125,7 @@ class Searcher:
         self.embedder = embedder
         self.passages = index.passages
         # headings are part of each passage's tokens: section-title matches count in BM25
-        self._tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
+        self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
         indptr = np.asarray(index.bm25.scores["indptr"])
         n = int(index.bm25.scores["num_docs"])
         self._idf = {tok: float(np.log(1 + (n - (indptr[i + 1] - indptr[i]) + 0.5)
@@ -141,7 +141,7 @@ class Searcher:
     def coverage(self, weights: dict[str, float], passage_index: int) -> float:
         """Share of the question's term weight that one passage contains."""
         total = sum(weights.values())
-        found = self._tokens[passage_index]
+        found = self.passage_tokens[passage_index]
         return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
 
     # scoring ---------------------------------------------------------------------------------
