@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Hit", "HybridRetriever", "Located", "Searcher", "explicit_reference", "split_question"]
 
 MODES = ("hybrid", "bm25", "dense")
+SECOND_PASSAGE_CREDIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -231,14 +232,14 @@ def split_question(query: str) -> list[str]:
 
 
 def group_hits(hits: Iterable[Hit]) -> list[Located]:
+    """Places ranked by their best passage (hits come best first), plus a little for a second one:
+    more credit for further passages favoured long sections over the one that answers."""
     groups: dict[Place, list[Hit]] = {}
     for hit in hits:
         groups.setdefault(group_place(hit.passage.place), []).append(hit)
-    located = []
-    for place, members in groups.items():
-        scores = sorted((h.score for h in members), reverse=True)
-        score = scores[0] + 0.15 * sum(scores[1:3])
-        located.append(Located(place, score, members[0], tuple(members)))
+    located = [Located(place, members[0].score + SECOND_PASSAGE_CREDIT * (
+        members[1].score if len(members) > 1 else 0.0), members[0], tuple(members))
+               for place, members in groups.items()]
     located.sort(key=lambda loc: -loc.score)
     return located
 
