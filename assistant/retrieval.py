@@ -57,6 +57,7 @@ class Scores:
     dense: np.ndarray
     keyword_confidence: float
     reference: Reference | None
+    about_the_plan: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,18 @@ def explicit_reference(query: str) -> Reference | None:
     return None
 
 
+# A question about the plan document itself (its period, its basis, its purpose) is answered by
+# the preamble, the plan's description of itself; its words are everywhere else too.
+_ABOUT_THE_PLAN = re.compile(
+    r"(这个|这份|本|该|整个|这部)?(纲要|规划纲要)(里|中)?.{0,12}(哪几年|哪些年|几年|期限|规划期|时间范围|依据|根据|"
+    r"编制|目的|作用|性质)|(规划期|规划时间|规划期限)(是|为)?(哪|多|几)"
+)
+
+
+def about_the_plan(query: str) -> bool:
+    return bool(_ABOUT_THE_PLAN.search(normalize(query).replace(" ", "")))
+
+
 def group_place(place: Place) -> Place:
     """The unit a staff member looks for: a section, a 專欄, an appendix table (or the preamble)."""
     if place.appendix is not None:
@@ -120,6 +133,7 @@ class Searcher:
     keyword_trust: float = 0.5  # exponent on how much of the question the best BM25 passage covers
     dense_floor_quantile: float = 0.5
     reference_bonus: float = 10.0
+    preamble_bonus: float = 1.0
 
     def __init__(self, index: PlanIndex, embedder: Embedder):
         self.index = index
@@ -188,6 +202,7 @@ class Searcher:
             self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32),
             self.keyword_confidence(query, bm25) if mode == "hybrid" else 1.0,
             explicit_reference(query),
+            mode == "hybrid" and about_the_plan(query),
         )
 
     def rank(self, scores: Scores, k: int = 10, mode: str = "hybrid") -> list[Hit]:
@@ -201,6 +216,9 @@ class Searcher:
             ref = scores.reference
             fused = fused + self.reference_bonus * np.array(
                 [ref.matches(p.place) for p in self.passages], dtype=np.float64)
+        elif scores.about_the_plan:
+            fused = fused + self.preamble_bonus * np.array(
+                [p.place.is_preamble for p in self.passages], dtype=np.float64)
         bm25_rank, dense_rank = _ranks(scores.bm25), _ranks(scores.dense)
         order = np.argsort(-fused, kind="stable")[:k]
         return [Hit(self.passages[i], float(fused[i]),

@@ -145,3 +145,11 @@ def test_dense_vectors_are_normalised(assistant):
     index = assistant.index.vectors
     first = index.reconstruct(0)
     assert abs(float(np.linalg.norm(first)) - 1.0) < 1e-3
+
+
+def test_questions_about_the_plan_itself_find_the_preamble(assistant):
+    from assistant.retrieval import about_the_plan
+
+    assert about_the_plan("本綱要的編制依據是什麼？") and not about_the_plan("番禺的规划体系怎么建立")
+    top = assistant.locate("这份纲要的规划期限是哪几年？", k=1)[0]
+    assert top.place.is_preamble
