@@ -603,7 +603,7 @@ def _chat_tab(assistant: Assistant, script_radio):
     outline = assistant.outline
 
     chatbot = gr.Chatbot(
-        label="问答", elem_id="chatbot", height=600, buttons=["copy", "copy_all"],
+        label="问答", show_label=False, elem_id="chatbot", height=600, buttons=["copy", "copy_all"],
         placeholder="**有什么想了解的?** 例如学位、交通、就业、养老、医院……",
         latex_delimiters=[], feedback_options=None, render=False)
     # Show what users typed as text (their HTML escaped, not rendered). An instance override, not a
