@@ -10,7 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 from .answer import Answer, QuestionError
@@ -99,15 +99,11 @@ class Assistant:
         return normalize("\n".join(p.text for p in self.index.passages)).replace(" ", "")
 
     def titled(self, place: Place) -> Place:
-        """The same place carrying its heading, so that its label reads in full."""
-        return place if place.title else replace(place, title=self.title_of(place))
+        return self.outline.titled(place)
 
     def title_of(self, place: Place) -> str:
         """The heading text of a place: a section's, a 專欄's or an appendix's title."""
-        if place.is_preamble:
-            return self.outline.title
-        node = self.outline.find(place)
-        return node.title if node is not None else ""
+        return self.outline.titled(place).title
 
     def ask(self, question: str, history: Sequence[str] = (), script: str | None = None) -> Answer:
         """Answer from the plan only, every sentence cited; refuses when the plan is silent.

@@ -40,10 +40,6 @@ def _open(args: argparse.Namespace, settings: Settings):
     return Assistant.open(settings, model=getattr(args, "model", None), progress=True)
 
 
-def _place_json(place) -> dict:
-    return place.to_dict()
-
-
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from .api import Assistant
     from .embedding import Embedder
@@ -71,7 +67,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     hits = assistant.search(_question(args.query), k=args.k, mode=args.mode)
     if args.json:
         _print_json([{"id": h.passage.id, "score": round(h.score, 6), "bm25_rank": h.bm25_rank,
-                      "dense_rank": h.dense_rank, "citation": _place_json(h.passage.place),
+                      "dense_rank": h.dense_rank, "citation": h.passage.place.to_dict(),
                       "heading": h.passage.heading, "text": h.passage.text} for h in hits])
         return 0
     for rank, h in enumerate(hits, start=1):
@@ -86,7 +82,7 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
     found = assistant.locate(_question(args.query), k=args.k)
     if args.json:
         _print_json([{"rank": i, "score": round(loc.score, 6), "label": loc.place.label(script),
-                      "title": assistant.title_of(loc.place), "citation": _place_json(loc.place),
+                      "title": assistant.title_of(loc.place), "citation": loc.place.to_dict(),
                       "snippet": loc.best.passage.text} for i, loc in enumerate(found, start=1)])
         return 0
     for i, loc in enumerate(found, start=1):

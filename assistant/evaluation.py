@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -138,10 +138,6 @@ def summarise(results: Sequence[Result], with_answers: bool = False) -> dict[str
         for name, members in sorted(groups.items()):
             out[f"{attribute}={name}"] = score(members, with_answers)
     return out
-
-
-def run(questions: Iterable[Question], answer: Callable[[Question], Result]) -> list[Result]:
-    return [answer(q) for q in questions]
 
 
 def _retrieval_result(assistant, question: Question, mode: str) -> Result:

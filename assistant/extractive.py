@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from .answer import Answer, Chart, Source, check_question
 from .normalize import detect_script, normalize, to_simplified
 from .outline import Place, cn_numeral
-from .passages import Passage, split_sentences
-from .retrieval import Hit, group_hits, split_question
+from .passages import NAMING_COLUMNS, Passage, split_sentences
+from .retrieval import Hit, group_hits, split_question, term_coverage
 
 if TYPE_CHECKING:
     from .api import Assistant
@@ -223,11 +223,6 @@ _TABLE_HINTS = {
 }
 
 
-def _coverage(weights: dict[str, float], found: set[str]) -> float:
-    total = sum(weights.values())
-    return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
-
-
 def _candidates(
     assistant: Assistant, hits: list[Hit], weights: dict[str, float], number_question: bool
 ) -> list[Candidate]:
@@ -240,7 +235,7 @@ def _candidates(
         prior = max(hit.score, 0) / top
         for pos, sentence in enumerate(hit.passage.sentences):
             terms = frozenset(tokenizer(sentence)) & weights.keys()
-            lexical = _coverage(weights, set(terms))
+            lexical = term_coverage(weights, terms)
             score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior - 0.01 * rank
             if number_question and _DIGIT.search(sentence):
                 score += 0.08
@@ -303,7 +298,7 @@ def _table_sentence(assistant: Assistant, passage: Passage, question: str) -> tu
     pairs = [
         (h, v)
         for h, v in zip(table.header, row.cells, strict=True)
-        if v and h not in ("序號", "名稱", "指標名稱", "指標", "項目類別", "類別")
+        if v and h not in NAMING_COLUMNS and h != "類別"
     ]
     first = [(h, v) for h, v in pairs if any(w in h for w in wanted)]
     ordered = first + [p for p in pairs if p not in first]
@@ -353,9 +348,9 @@ class _Part:
 
 def _answer_part(assistant: Assistant, question: str) -> _Part:
     searcher = assistant.searcher
-    tokens = assistant.index.tokenizer.query_tokens(question)
-    weights = searcher.term_weights(tokens)
     scores = searcher.scores(question)
+    tokens = list(scores.tokens)
+    weights = searcher.term_weights(tokens)
     hits = searcher.rank(scores, k=12)
     located = group_hits(searcher.rank(scores, k=60))
     # evidence: coverage of the question's terms by the top passages; BM25/dense agreement
@@ -367,7 +362,8 @@ def _answer_part(assistant: Assistant, question: str) -> _Part:
     dense = scores.dense
     z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
     top_text = normalize(" ".join(h.passage.context_text for h in hits[:5]))
-    evidence = Evidence(_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)), top_text)
+    agreement = bool(set(bm25_places) & set(dense_places))
+    evidence = Evidence(term_coverage(weights, found), z, agreement, top_text)
     places = [assistant.titled(loc.place) for loc in located]
     if scores.reference is not None and not any(scores.reference.matches(p.place)
                                                 for p in assistant.index.passages):
@@ -501,9 +497,9 @@ def answer_question(
             lines.append(_render(sentence, script) + _tag(place, script))
             if place not in citations:
                 citations.append(place)
-    related = [
-        p for part in answered for p in part.located_places if not any(_same_section(p, c) for c in citations)
-    ]
+    cited_sections = {c.section_place() for c in citations}
+    related = [p for part in answered for p in part.located_places
+               if p.section_place() not in cited_sections]
     related = list(dict.fromkeys(related))[:2]
     body = "".join(lines)
     if script == "english":
@@ -533,12 +529,6 @@ def check_question_or_empty(text: str) -> str:
         return check_question(text)
     except ValueError:
         return ""
-
-
-def _same_section(a: Place, b: Place) -> bool:
-    if a.appendix is not None or b.appendix is not None:
-        return a.appendix == b.appendix
-    return (a.chapter, a.section) == (b.chapter, b.section)
 
 
 def _suggestions(parts: list[_Part]) -> list[Place]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -251,6 +251,15 @@ class Outline:
 
     def column(self, number: int) -> Column:
         return next(c for c in self.columns if c.number == number)
+
+    def titled(self, place: Place) -> Place:
+        """The place carrying its heading (retrieval groups carry none), so its label reads in full."""
+        if place.title or place.row is not None:
+            return place
+        if place.is_preamble:
+            return replace(place, title=self.title)
+        node = self.find(place)
+        return replace(place, title=node.title) if node is not None else place
 
     def find(self, place: Place) -> Chapter | Section | Subsection | Column | Appendix | None:
         """The node at a place (a row's place returns its column or appendix)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .outline import Column, Outline, Place, Row, Table, cn_numeral
 
-__all__ = ["Passage", "build_passages", "split_sentences"]
+__all__ = ["NAMING_COLUMNS", "Passage", "build_passages", "split_sentences"]
 
 MAX_CHARS = 200
 _SENTENCE_END = re.compile(r"(?<=[。!?;!?;])")
@@ -71,13 +71,13 @@ def _group(paragraphs: tuple[str, ...], limit: int = MAX_CHARS) -> Iterator[str]
 
 
 # Columns whose value the row prefix already says (number and name).
-_NAMING_COLUMNS = {"序號", "名稱", "指標名稱", "指標", "項目類別"}
+NAMING_COLUMNS = {"序號", "名稱", "指標名稱", "指標", "項目類別"}
 
 
 def _row_text(prefix: str, header: tuple[str, ...], row: Row) -> str:
     """`附件2 … 第8項 5G基站數量(萬座):2020年完成(預計) 0.7;2025年規劃目標 1.6;屬性 預期性;類別 功能提升`."""
     pairs = [f"{name} {value}" for name, value in zip(header, row.cells, strict=True)
-             if value and name not in _NAMING_COLUMNS and name != "類別"]
+             if value and name not in NAMING_COLUMNS and name != "類別"]
     if "類別" in header and row.cells[header.index("類別")]:
         pairs.append(f"類別 {row.cells[header.index('類別')]}")
     return f"{prefix} 第{row.place.row}項 {row.place.title}:" + ";".join(pairs)
@@ -86,7 +86,7 @@ def _row_text(prefix: str, header: tuple[str, ...], row: Row) -> str:
 def _table_passages(prefix: str, table: Table) -> Iterator[tuple[Place, str, str]]:
     for row in table.rows:
         has_values = any(v for h, v in zip(table.header, row.cells, strict=True)
-                         if h not in _NAMING_COLUMNS and h != "類別")
+                         if h not in NAMING_COLUMNS and h != "類別")
         for each in ((row,) if has_values else ()) + row.subrows:
             yield each.place, "row", _row_text(prefix, table.header, each)
 

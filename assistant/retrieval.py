@@ -10,7 +10,7 @@ and go straight to the place named.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +58,7 @@ class Scores:
     keyword_confidence: float
     reference: Reference | None
     about_the_plan: bool = False
+    tokens: tuple[str, ...] = ()  # the question's search tokens
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,12 @@ _ABOUT_THE_PLAN = re.compile(
     r"(这个|这份|本|该|整个|这部)?(纲要|规划纲要)(里|中)?.{0,12}(哪几年|哪些年|几年|期限|规划期|时间范围|依据|根据|"
     r"编制|目的|作用|性质)|(规划期|规划时间|规划期限)(是|为)?(哪|多|几)"
 )
+
+
+def term_coverage(weights: dict[str, float], found: Collection[str]) -> float:
+    """Share of the question's term weight (rarity) that a set of tokens contains."""
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
 
 
 def about_the_plan(query: str) -> bool:
@@ -155,24 +162,22 @@ class Searcher:
 
     def coverage(self, weights: dict[str, float], passage_index: int) -> float:
         """Share of the question's term weight that one passage contains."""
-        total = sum(weights.values())
-        found = self.passage_tokens[passage_index]
-        return sum(w for t, w in weights.items() if t in found) / total if total else 0.0
+        return term_coverage(weights, self.passage_tokens[passage_index])
 
     # scoring ---------------------------------------------------------------------------------
-    def bm25_scores(self, query: str) -> np.ndarray:
+    def bm25_scores(self, query: str, tokens: list[str] | None = None) -> np.ndarray:
         scores = np.zeros(len(self.passages), dtype=np.float32)
-        for token in self.index.tokenizer.query_tokens(query):
+        for token in tokens if tokens is not None else self.index.tokenizer.query_tokens(query):
             weight = self.single_char_weight if len(token) == 1 else 1.0
             scores += weight * np.asarray(self.index.bm25.get_scores([token]), dtype=np.float32)
         return scores
 
-    def keyword_confidence(self, query: str, bm25: np.ndarray) -> float:
+    def keyword_confidence(self, tokens: list[str], bm25: np.ndarray) -> float:
         """How much of the question the best keyword match covers: colloquial questions whose
         words meet the plan only in passing ("政府", "以后") should not outvote the dense match."""
         if not bm25.any():
             return 0.0
-        weights = self.term_weights(self.index.tokenizer.query_tokens(query))
+        weights = self.term_weights(tokens)
         return self.coverage(weights, int(np.argmax(bm25))) ** self.keyword_trust
 
     def dense_scores(self, query: str) -> np.ndarray:
@@ -196,13 +201,15 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         n = len(self.passages)
-        bm25 = self.bm25_scores(query) if mode != "dense" else np.zeros(n, np.float32)
+        tokens = self.index.tokenizer.query_tokens(query)
+        bm25 = self.bm25_scores(query, tokens) if mode != "dense" else np.zeros(n, np.float32)
         return Scores(
             bm25,
             self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32),
-            self.keyword_confidence(query, bm25) if mode == "hybrid" else 1.0,
+            self.keyword_confidence(tokens, bm25) if mode == "hybrid" else 1.0,
             explicit_reference(query),
             mode == "hybrid" and about_the_plan(query),
+            tuple(tokens),
         )
 
     def rank(self, scores: Scores, k: int = 10, mode: str = "hybrid") -> list[Hit]:

@@ -161,12 +161,7 @@ def key_place(key: str | None) -> Place | None:
 
 def titled(place: Place, outline: Outline | None) -> Place:
     """The place with its heading title filled in (retrieval groups carry none)."""
-    if place.title or outline is None or place.row is not None:
-        return place
-    if place.is_preamble:
-        return place
-    node = outline.find(place)
-    return dataclasses.replace(place, title=node.title) if node is not None else place
+    return outline.titled(place) if outline is not None else place
 
 
 def full_label(place: Place, script: str, outline: Outline | None = None) -> str:
