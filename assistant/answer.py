@@ -1,19 +1,23 @@
-"""What an answer is: text whose every sentence carries its citation, the sources, and why.
+"""What an answer is, as data: ordered claims (a sentence and the place it comes from), the
+passages behind them, and, for a refusal, why and where to look instead.
 
-These are the domain objects the CLI, the UI, the optional LLM path and the evaluation share.
-The extractive answerer that fills them lives in `extractive.py`.
+These are the domain objects the answerer fills and the CLI, the UI, the optional LLM path and the
+evaluation share. No surface's text is stored here: `render.py` writes chat Markdown, plain text
+and JSON from an `Answer`, so nothing ever parses answer text back.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .normalize import to_simplified
 from .outline import Place
+from .scope import PlanScope
 
-__all__ = ["MAX_QUESTION_CHARS", "Answer", "Chart", "QuestionError", "Source", "check_question"]
+__all__ = ["MAX_QUESTION_CHARS", "REFUSALS", "Answer", "Chart", "Claim", "QuestionError", "Source",
+           "check_question"]
 
 MAX_QUESTION_CHARS = 500
 
@@ -66,10 +70,6 @@ class Source:
     score: float
     quotes: tuple[str, ...] = ()
 
-    def to_dict(self, script: str = "traditional") -> dict:
-        return {"citation": _citation(self.place, script), "text": self.text,
-                "score": round(self.score, 6), "quotes": list(self.quotes)}
-
 
 @dataclass(frozen=True)
 class Chart:
@@ -80,46 +80,60 @@ class Chart:
     points: tuple[tuple[str, float], ...]
 
 
-@dataclass
+@dataclass(frozen=True)
+class Claim:
+    """One sentence of an answer and the place it comes from.
+
+    `text` is the plan's own wording (Traditional, converted for the reader by the renderers), or
+    a table row written out from the plan's own cells, or an LLM's verified sentence.
+    """
+
+    text: str
+    place: Place
+    also: tuple[Place, ...] = ()  # further places the same sentence cites (an LLM's [1,2])
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        return (self.place, *self.also)
+
+
+# Why an answer is a refusal. Each renderer words these; the set is closed.
+REFUSALS = ("no_such_place", "instruction", "writing", "personal", "ranking", "other_place",
+            "outside_period", "live_data", "not_in_plan")
+
+
+@dataclass(frozen=True)
 class Answer:
+    """An answer as data. A refusal has a `refusal` reason and usually no claims; a personal-advice
+    refusal carries the relevant policy sentences as claims, for context."""
+
     question: str
-    text: str  # in the asker's script, each sentence tagged with its 〔citation〕
-    script: str  # "simplified", "traditional" or "english"
-    refused: bool
-    citations: list[Place]  # most important first; the first is the main source
-    sources: list[Source] = field(default_factory=list)
-    suggestions: list[Place] = field(default_factory=list)  # closest places, for refusals
+    script: str  # "simplified", "traditional" or "english": the reader's
+    claims: tuple[Claim, ...] = ()
+    refusal: str | None = None
+    sources: tuple[Source, ...] = ()
+    related: tuple[Place, ...] = ()  # "see also": other sections the question touches
+    suggestions: tuple[Place, ...] = ()  # closest places, for refusals
     chart: Chart | None = None
     mode: str = "extractive"  # or "llm"
     fallback_reason: str | None = None
     resolved_question: str | None = None  # a follow-up rewritten with the previous question
+    scope: PlanScope | None = None  # what the plan covers, for the refusal's wording
+
+    def __post_init__(self) -> None:
+        if self.refusal is not None and self.refusal not in REFUSALS:
+            raise ValueError(f"unknown refusal reason {self.refusal!r}")
+
+    @property
+    def refused(self) -> bool:
+        return self.refusal is not None
+
+    @property
+    def citations(self) -> list[Place]:
+        """The places cited, in order of first use, then the see-also places; [] for a refusal."""
+        if self.refused:
+            return []
+        return list(dict.fromkeys([p for c in self.claims for p in c.places] + list(self.related)))
 
     def label_script(self) -> str:
         return "simplified" if self.script == "simplified" else "traditional"
-
-    def to_json(self) -> dict:
-        script = self.label_script()
-        data = {
-            "question": self.question,
-            "answer": self.text,
-            "script": self.script,
-            "refused": self.refused,
-            "citations": [_citation(p, script) for p in self.citations],
-            "passages": [s.to_dict(script) for s in self.sources],
-            "suggestions": [_citation(p, script) for p in self.suggestions],
-            "mode": self.mode,
-        }
-        if self.fallback_reason:
-            data["fallback_reason"] = self.fallback_reason
-        if self.resolved_question:
-            data["resolved_question"] = self.resolved_question
-        if self.chart:
-            data["chart"] = {"title": self.chart.title, "unit": self.chart.unit,
-                             "points": [list(p) for p in self.chart.points]}
-        return data
-
-
-def _citation(place: Place, script: str) -> dict:
-    return {"chapter": place.chapter, "section": place.section, "subsection": place.subsection,
-            "column": place.column, "appendix": place.appendix, "row": place.row,
-            "label": place.label(script)}

@@ -1,22 +1,20 @@
 """`Assistant`: the one library object the CLI and the UI talk to.
 
-It loads the outline, the embedding model and the index once per process (building or rebuilding
-the index when it is missing, stale or corrupt) and answers `search`, `locate` and, later, `ask`.
+`Assistant.open()` loads the outline, the embedding model and the index once per process (building
+or rebuilding the index when it is missing, stale or corrupt) and builds the searcher and the
+answerer once; `ask`, `locate` and `search` then delegate to them.
 """
 
 from __future__ import annotations
 
 import logging
-import re
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
-from .answer import Answer, QuestionError
-from .evaluation import Result
+from .answer import Answer
+from .answering import ExtractiveAnswerer
+from .followups import Turn
 from .index import IndexUnusableError, PlanIndex
-from .normalize import normalize
 from .outline import Outline, Place, load_outline
 from .retrieval import Hit, Located, Searcher
 from .settings import Settings
@@ -40,8 +38,9 @@ class Assistant:
     outline: Outline
     index: PlanIndex
     searcher: Searcher
+    answerer: ExtractiveAnswerer
     rebuilt_because: str | None = None
-    llm: object | None = None  # an LLM rewriter when ASSISTANT_LLM_BASE_URL is set (llm.py)
+    llm: object | None = None  # an LLMRewriter when Settings.llm is set (llm.py)
 
     @classmethod
     def open(cls, settings: Settings | None = None, model: str | None = None,
@@ -52,26 +51,29 @@ class Assistant:
         IndexUnusableError (index unusable and `rebuild` is off).
         """
         from .embedding import Embedder
+        from .llm import LLMRewriter
 
         settings = settings or Settings.from_env()
         outline = load_outline(settings.plan_path)
-        embedder = Embedder.load(model, models_dir=settings.models_dir, progress=progress)
-        directory = settings.plan_index_dir
+        embedder = Embedder.load(model or settings.embedding_model, models_dir=settings.models_dir,
+                                 progress=progress)
         reason = None
         try:
-            index = PlanIndex.load(directory, settings.plan_path, embedder.model_id)
+            index = PlanIndex.load(settings.plan_index_dir, settings.plan_path, embedder.model_id,
+                                   expansions=settings.expansions_path)
         except IndexUnusableError as err:
             if not rebuild:
                 raise
             reason = str(err).split(":")[0]
             log.warning("rebuilding the index: %s", err)
-            index = PlanIndex.build(settings.plan_path, embedder, directory, progress=progress,
-                                    outline=outline)
-        from .llm import LLMRewriter
-
+            index = PlanIndex.build(settings.plan_path, embedder, settings.plan_index_dir,
+                                    progress=progress, outline=outline,
+                                    expansions=settings.expansions_path,
+                                    cache_dir=settings.cache_dir)
         _one_thread_for_queries()
-        return cls(settings, outline, index, Searcher(index, embedder), reason,
-                   llm=LLMRewriter.from_env())
+        searcher = Searcher(index, embedder)
+        return cls(settings, outline, index, searcher, ExtractiveAnswerer(outline, searcher),
+                   reason, llm=LLMRewriter.from_settings(settings.llm))
 
     @classmethod
     def build(cls, settings: Settings | None = None, model: str | None = None,
@@ -79,9 +81,11 @@ class Assistant:
         from .embedding import Embedder
 
         settings = settings or Settings.from_env()
-        embedder = Embedder.load(model, models_dir=settings.models_dir, progress=progress)
+        embedder = Embedder.load(model or settings.embedding_model, models_dir=settings.models_dir,
+                                 progress=progress)
         return PlanIndex.build(settings.plan_path, embedder, settings.plan_index_dir,
-                               progress=progress)
+                               progress=progress, expansions=settings.expansions_path,
+                               cache_dir=settings.cache_dir)
 
     @property
     def embedder(self):
@@ -93,11 +97,6 @@ class Assistant:
     def locate(self, query: str, k: int = 5, mode: str = "hybrid") -> list[Located]:
         return self.searcher.locate(query, k=k, mode=mode)
 
-    @cached_property
-    def plan_text(self) -> str:
-        """All passages, normalised: to tell names the plan never mentions."""
-        return normalize("\n".join(p.text for p in self.index.passages)).replace(" ", "")
-
     def titled(self, place: Place) -> Place:
         return self.outline.titled(place)
 
@@ -105,43 +104,21 @@ class Assistant:
         """The heading text of a place: a section's, a 專欄's or an appendix's title."""
         return self.outline.titled(place).title
 
-    def ask(self, question: str, history: Sequence[str] = (), script: str | None = None) -> Answer:
-        """Answer from the plan only, every sentence cited; refuses when the plan is silent.
+    def ask(self, question: str, history: Sequence[str | Turn] = (),
+            script: str | None = None) -> Answer:
+        """Answer from the plan only, every claim cited; refuses when the plan is silent.
 
-        `history`: the user's earlier questions, oldest first (for follow-ups such as 那2035年呢?).
+        `history`: the user's earlier questions (or Turns), oldest first, for follow-ups.
         `script`: None follows the question; "simplified"/"traditional" force the answer's script.
         Raises QuestionError for empty, over-long or wordless input.
         """
-        from .extractive import answer_question
-
-        answer = answer_question(self, question, history=history, script=script)
+        answer = self.answerer.answer(question, history=history, script=script)
         if self.llm is not None and not answer.refused:
-            answer = self.llm.rewrite(self, answer)
+            answer = self.llm.rewrite(answer)
         return answer
-
-    def stream(self, question: str, history: Sequence[str] = (),
-               script: str | None = None) -> Iterator[str | Answer]:
-        """Text pieces of the (verified) answer as they are ready, then the `Answer` itself."""
-        answer = self.ask(question, history=history, script=script)
-        for piece in re.split(r"(?<=[。!?;〕\n])", answer.text):
-            if piece:
-                yield piece
-        yield answer
-
-    def answer_result(self, question) -> Result:
-        """Run one evaluation question through `ask` (for `eval`)."""
-        started = time.perf_counter()
-        try:
-            answer = self.ask(question.question)
-        except QuestionError as err:
-            return Result(question, [], answer=str(err), refused=True)
-        elapsed = (time.perf_counter() - started) * 1000
-        return Result(question, answer.citations, answer=answer.text, refused=answer.refused,
-                      latency_ms=elapsed, extra={"mode": answer.mode})
 
     def retriever(self, k: int = 5):
         """A langchain `BaseRetriever` over this assistant's hybrid search."""
         from .retrieval import HybridRetriever
 
         return HybridRetriever(searcher=self.searcher, k=k)
-

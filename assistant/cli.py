@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from .embedding import ModelLoadError
+from .expansions import ExpansionsError
 from .index import IndexUnusableError
 from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
 from .settings import Settings
@@ -37,7 +38,11 @@ def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
 def _open(args: argparse.Namespace, settings: Settings):
     from .api import Assistant
 
-    return Assistant.open(settings, model=getattr(args, "model", None), progress=True)
+    assistant = Assistant.open(settings, model=getattr(args, "model", None), progress=True)
+    if assistant.rebuilt_because:
+        for line in assistant.index.expansion_report:
+            print(line, file=sys.stderr)
+    return assistant
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
@@ -47,9 +52,10 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.force:
         try:
-            embedder = Embedder.load(args.model, models_dir=settings.models_dir)
+            embedder = Embedder.load(args.model or settings.embedding_model,
+                                     models_dir=settings.models_dir)
             manifest = PlanIndex.check(settings.plan_index_dir, settings.plan_path,
-                                       embedder.model_id)
+                                       embedder.model_id, settings.expansions_path)
             print(f"index is current ({manifest['counts']['passages']} passages, model "
                   f"{manifest['model_id']}); use --force to rebuild")
             return 0
@@ -58,7 +64,11 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     index = Assistant.build(settings, model=args.model)
     m = index.manifest
     print(f"built {settings.plan_index_dir}: {m['counts']['passages']} passages, "
-          f"{m['dimension']}-d vectors of {m['model_id']}, {m['build_seconds']} s")
+          f"{m['counts']['sentences']} sentences, {m['counts']['expansion_questions']} expansion "
+          f"questions; {m['dimension']}-d vectors of {m['model_id']} ({m['embedded']['fresh']} "
+          f"embedded, {m['embedded']['cached']} from the cache), {m['build_seconds']} s")
+    for line in index.expansion_report:
+        print(line)
     return 0
 
 
@@ -93,6 +103,7 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import QuestionError
+    from .render import answer_json, plain_text
 
     assistant = _open(args, settings)
     script = {"auto": None, "simplified": "simplified", "traditional": "traditional"}[args.script]
@@ -101,9 +112,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     except QuestionError as err:
         raise UserError(err.message("english")) from err
     if args.json:
-        _print_json(answer.to_json())
+        _print_json(answer_json(answer))
         return 0
-    print(answer.text)
+    print(plain_text(answer))
     if answer.sources and not answer.refused:
         print()
         for source in answer.sources[:3]:
@@ -185,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return func(args, Settings.from_env())
-    except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError) as err:
+    except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError, ExpansionsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

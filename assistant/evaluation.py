@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .answer import QuestionError
 from .normalize import to_simplified
 from .outline import Place
+from .render import plain_text
 
 __all__ = ["Question", "Result", "load_questions", "matches", "score", "summarise"]
 
@@ -31,6 +33,8 @@ class Question:
     gold: tuple[Place, ...]
     facts: tuple[str, ...] = ()
     need_all: bool = False
+    history: tuple[str, ...] = ()  # the user's earlier questions, oldest first
+    followup: bool = False  # the question only makes sense after `history`
 
     @property
     def answerable(self) -> bool:
@@ -69,9 +73,13 @@ def load_questions(path: str | Path) -> list[Question]:
             continue
         try:
             d = json.loads(line)
+            history = d.get("history") or ()
+            if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
+                raise TypeError("history must be a list of strings")
             questions.append(Question(d["id"], d["question"], d.get("script", ""),
                                       d.get("kind", ""), tuple(_place(g) for g in d["gold"]),
-                                      tuple(d.get("facts", ())), bool(d.get("need_all"))))
+                                      tuple(d.get("facts", ())), bool(d.get("need_all")),
+                                      tuple(history), bool(d.get("followup"))))
         except (ValueError, KeyError, TypeError) as err:
             raise ValueError(f"{path}: line {n} is not a question record ({err})") from err
     return questions
@@ -129,22 +137,39 @@ def score(results: Sequence[Result], with_answers: bool = False) -> dict[str, fl
 
 
 def summarise(results: Sequence[Result], with_answers: bool = False) -> dict[str, dict]:
-    """Figures overall and by kind and by script."""
+    """Figures overall, by kind, by script, and for follow-ups."""
     out: dict[str, dict] = {"overall": score(results, with_answers)}
-    for attribute in ("kind", "script"):
+    for attribute in ("kind", "script", "followup"):
         groups: dict[str, list[Result]] = defaultdict(list)
         for r in results:
-            groups[getattr(r.question, attribute)].append(r)
+            groups[str(getattr(r.question, attribute)).lower()].append(r)
+        if attribute == "followup":
+            groups.pop("false", None)
         for name, members in sorted(groups.items()):
             out[f"{attribute}={name}"] = score(members, with_answers)
     return out
 
 
 def _retrieval_result(assistant, question: Question, mode: str) -> Result:
+    """Places for the question alone (retrieval has no conversation: a follow-up's earlier
+    questions are joined to it, as the simplest reading of the context)."""
+    query = " ".join((*question.history[-1:], question.question)) if question.followup else question.question
     started = time.perf_counter()
-    located = assistant.locate(question.question, k=10, mode=mode)
+    located = assistant.locate(query, k=10, mode=mode)
     elapsed = (time.perf_counter() - started) * 1000
     return Result(question, [loc.place for loc in located], latency_ms=elapsed)
+
+
+def answer_result(assistant, question: Question) -> Result:
+    """One question through `ask`, with its history, scored on the answer's plain text."""
+    started = time.perf_counter()
+    try:
+        answer = assistant.ask(question.question, history=list(question.history))
+    except QuestionError as err:
+        return Result(question, [], answer=str(err), refused=True)
+    elapsed = (time.perf_counter() - started) * 1000
+    return Result(question, answer.citations, answer=plain_text(answer), refused=answer.refused,
+                  latency_ms=elapsed, extra={"mode": answer.mode, "refusal": answer.refusal})
 
 
 def format_table(summaries: dict[str, dict[str, dict]]) -> list[str]:
@@ -170,7 +195,7 @@ def evaluate(assistant, path: str | Path, out: str | Path | None = None) -> dict
         systems[mode] = [_retrieval_result(assistant, q, mode) for q in questions]
     with_answers = hasattr(assistant, "ask")
     if with_answers:
-        systems["answer"] = [assistant.answer_result(q) for q in questions]
+        systems["answer"] = [answer_result(assistant, q) for q in questions]
     summaries = {name: summarise(results, with_answers=name == "answer")
                  for name, results in systems.items()}
     if out:

@@ -11,16 +11,16 @@ answer and records why in `fallback_reason`.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .answer import Answer
+from .answer import Answer, Claim
 from .normalize import to_simplified, to_traditional
 from .outline import Place
+from .settings import DEFAULT_LLM_TIMEOUT, LLMSettings, Settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -30,7 +30,8 @@ __all__ = ["LLMRewriter", "VerificationError", "verify_and_cite"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 20.0
+DEFAULT_TIMEOUT = DEFAULT_LLM_TIMEOUT
+_SENTENCE = re.compile(r"[^。!?;！？；\n]+(?:[。!?;！？；]+|$)")
 
 # [1], [1][2], [1,2], [1、2], [1-3], 【1】, ［1］: one bracket group may hold several numbers.
 _CITATION = re.compile(
@@ -40,7 +41,6 @@ _CITED_NUMBER = re.compile(r"(\d+)\s*(?:[-–—~～]\s*(\d+))?")
 _NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?(?![\d])")
 _THINK = re.compile(r"<think>.*?</think>", re.S)
 _TAGS = re.compile(r"</?\s*(?:question|passage)[^>]*>", re.I)
-_SAME_LABEL = re.compile(r"(〔[^〔〕]+〕)\1+")
 _PLAN_NAME = re.compile(r"\b14th\s+Five[-\s]Year", re.I)  # the plan's English name, not a figure
 
 _LANGUAGE = {
@@ -81,23 +81,20 @@ class LLMRewriter:
         return f"LLMRewriter(model={self.model!r}, base_url={self.base_url!r}, timeout={self.timeout})"
 
     @classmethod
-    def from_env(cls) -> LLMRewriter | None:
-        """None unless ASSISTANT_LLM_BASE_URL and ASSISTANT_LLM_MODEL are set: the LLM is opt-in.
-
-        ASSISTANT_LLM_API_KEY is optional (local servers ignore it); ASSISTANT_LLM_TIMEOUT is in
-        seconds (default 20; an unusable value falls back to the default with a warning).
-        """
-        base_url = os.environ.get("ASSISTANT_LLM_BASE_URL", "").strip()
-        model = os.environ.get("ASSISTANT_LLM_MODEL", "").strip()
-        if not base_url or not model:
+    def from_settings(cls, settings: LLMSettings | None) -> LLMRewriter | None:
+        """None unless an endpoint is configured (Settings.llm): the LLM is opt-in."""
+        if settings is None:
             return None
-        api_key = os.environ.get("ASSISTANT_LLM_API_KEY", "").strip() or "none"
-        timeout = _timeout(os.environ.get("ASSISTANT_LLM_TIMEOUT", ""))
         from langchain_openai import ChatOpenAI
 
-        chat = ChatOpenAI(base_url=base_url, model=model, api_key=api_key, timeout=timeout,
-                          max_retries=0, temperature=0)
-        return cls(chat, timeout=timeout, model=model, base_url=base_url)
+        chat = ChatOpenAI(base_url=settings.base_url, model=settings.model, api_key=settings.api_key,
+                          timeout=settings.timeout, max_retries=0, temperature=0)
+        return cls(chat, timeout=settings.timeout, model=settings.model, base_url=settings.base_url)
+
+    @classmethod
+    def from_env(cls) -> LLMRewriter | None:
+        """`from_settings` with ASSISTANT_LLM_* read by `Settings.from_env`."""
+        return cls.from_settings(Settings.from_env().llm)
 
     def messages(self, answer: Answer) -> list[BaseMessage]:
         """System rules plus the numbered passages and the question, as langchain messages."""
@@ -115,11 +112,8 @@ class LLMRewriter:
         system = SYSTEM_PROMPT.format(language=_LANGUAGE.get(answer.script, _LANGUAGE["simplified"]))
         return [SystemMessage(content=system), HumanMessage(content=human)]
 
-    def rewrite(self, assistant: object | None, answer: Answer) -> Answer:
-        """A verified LLM answer (mode "llm"), or `answer` with `fallback_reason` set.
-
-        `assistant` is unused (the answer carries its passages); it keeps `Assistant.ask`'s call.
-        """
+    def rewrite(self, answer: Answer) -> Answer:
+        """A verified LLM answer (mode "llm"), or `answer` with `fallback_reason` set."""
         if not answer.sources:
             return replace(answer, fallback_reason="no passages")
         try:
@@ -168,17 +162,17 @@ def verify_and_cite(answer: Answer, reply: str) -> Answer:
     if not re.search(r"\w", body):
         raise VerificationError("empty answer")
 
-    script = answer.label_script()
-    chinese = answer.script != "english"
-
-    def label(match: re.Match) -> str:
-        places = _dedupe(sources[n - 1].place for n in _cited_numbers(match.group(1)))
-        labels = "".join(f"〔{p.short_label(script)}〕" for p in places)
-        return labels if chinese else " " + labels
-
-    shown = _SAME_LABEL.sub(r"\1", _CITATION.sub(label, text)).strip()
-    return replace(answer, text=shown, citations=_dedupe(sources[i].place for i in cited),
-                   sources=list(sources), mode="llm", fallback_reason=None)
+    claims: list[Claim] = []
+    for sentence in _SENTENCE.findall(text):
+        places = _dedupe(sources[n - 1].place for m in _CITATION.finditer(sentence)
+                         for n in _cited_numbers(m.group(1)))
+        words = _CITATION.sub("", sentence).strip()
+        if not re.search(r"\w", words):
+            continue
+        if not places:  # an uncited sentence leans on the citation before it (or the first)
+            places = list(claims[-1].places) if claims else [sources[cited[0]].place]
+        claims.append(Claim(words, places[0], tuple(places[1:])))
+    return replace(answer, claims=tuple(claims), related=(), mode="llm", fallback_reason=None)
 
 
 def _question(answer: Answer) -> str:
@@ -207,18 +201,6 @@ def _dedupe(places: Iterable[Place]) -> list[Place]:
         if place not in seen:
             seen.append(place)
     return seen
-
-
-def _timeout(value: str) -> float:
-    try:
-        seconds = float(value) if value.strip() else DEFAULT_TIMEOUT
-    except ValueError:
-        seconds = -1.0
-    if not 0 < seconds < 3600:
-        log.warning("ASSISTANT_LLM_TIMEOUT=%r is not a number of seconds; using %s", value,
-                    DEFAULT_TIMEOUT)
-        return DEFAULT_TIMEOUT
-    return seconds
 
 
 def _is_timeout(err: BaseException) -> bool:

@@ -1,10 +1,11 @@
 """Hybrid retrieval: BM25 on jieba tokens plus dense e5 vectors, fused, then grouped into places.
 
 Keywords find exact names and figures; the dense model finds colloquial paraphrases that share few
-words with the plan. Their ranks are fused, headings that match the question add weight (staff ask
-"which section covers X"), and passages are grouped by place so that one long section does not
-crowd the others out of a top-5. References such as 第八章第三節, 專欄8 or 附件2第8項 skip all that
-and go straight to the place named.
+words with the plan. Two more signals meet residents' own words: a passage's best sentence (a
+long passage's one relevant sentence is not diluted), and its best resident-question expansion
+(a colloquial question meets a question like it, in BM25 and by cosine). Passages are grouped by
+place so that one long section does not crowd the others out of a top-5. References such as
+第八章第三節, 專欄8 or 附件2第8項 skip all that and go straight to the place named.
 """
 
 from __future__ import annotations
@@ -22,15 +23,27 @@ from langchain_core.retrievers import BaseRetriever
 from .normalize import normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
+from .tuning import (
+    DENSE_FLOOR_QUANTILE,
+    DENSE_WEIGHT,
+    EXPANSION_BM25_SHARE,
+    EXPANSION_WEIGHT,
+    KEYWORD_TRUST,
+    PREAMBLE_BONUS,
+    REFERENCE_BONUS,
+    SECOND_PASSAGE_CREDIT,
+    SENTENCE_WEIGHT,
+    SINGLE_CHAR_WEIGHT,
+)
 
 if TYPE_CHECKING:
     from .embedding import Embedder
     from .index import PlanIndex
 
-__all__ = ["Hit", "HybridRetriever", "Located", "Searcher", "explicit_reference", "split_question"]
+__all__ = ["Hit", "HybridRetriever", "Located", "Reference", "Searcher", "explicit_reference",
+           "split_question", "term_coverage"]
 
 MODES = ("hybrid", "bm25", "dense")
-SECOND_PASSAGE_CREDIT = 0.05
 
 
 @dataclass(frozen=True)
@@ -53,12 +66,18 @@ class Located:
 
 @dataclass(frozen=True)
 class Scores:
+    """Every passage's signals for one question (computed once, ranked often)."""
+
     bm25: np.ndarray
     dense: np.ndarray
     keyword_confidence: float
     reference: Reference | None
     about_the_plan: bool = False
     tokens: tuple[str, ...] = ()  # the question's search tokens
+    sentence: np.ndarray | None = None  # cosine of each sentence (index.sentences order)
+    best_sentence: np.ndarray | None = None  # per passage: its best sentence's cosine
+    expansion: np.ndarray | None = None  # per passage: best expansion-question cosine (nan: none)
+    expansion_bm25: np.ndarray | None = None  # per passage: best expansion-question BM25
 
 
 @dataclass(frozen=True)
@@ -135,17 +154,12 @@ class Searcher:
     (0) to the best (1.0); weights tuned on the development questions and our own held-out set.
     """
 
-    dense_weight: float = 0.75
-    single_char_weight: float = 0.2  # 做, 强, 指 …: one-character tokens are mostly noise
-    keyword_trust: float = 0.5  # exponent on how much of the question the best BM25 passage covers
-    dense_floor_quantile: float = 0.5
-    reference_bonus: float = 10.0
-    preamble_bonus: float = 1.0
-
     def __init__(self, index: PlanIndex, embedder: Embedder):
         self.index = index
         self.embedder = embedder
         self.passages = index.passages
+        self.sentence_texts, self.sentence_owner = index.sentences
+        self.expansion_owner = np.asarray([pid for pid, _ in index.expansion_questions], dtype=np.int64)
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
         indptr = np.asarray(index.bm25.scores["indptr"])
@@ -157,7 +171,7 @@ class Searcher:
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each question term (unknown terms count as rarest), one-character terms less."""
         top = max(self._idf.values(), default=1.0)
-        return {t: self._idf.get(t, top) * (self.single_char_weight if len(t) == 1 else 1.0)
+        return {t: self._idf.get(t, top) * (SINGLE_CHAR_WEIGHT if len(t) == 1 else 1.0)
                 for t in dict.fromkeys(tokens)}
 
     def coverage(self, weights: dict[str, float], passage_index: int) -> float:
@@ -168,7 +182,7 @@ class Searcher:
     def bm25_scores(self, query: str, tokens: list[str] | None = None) -> np.ndarray:
         scores = np.zeros(len(self.passages), dtype=np.float32)
         for token in tokens if tokens is not None else self.index.tokenizer.query_tokens(query):
-            weight = self.single_char_weight if len(token) == 1 else 1.0
+            weight = SINGLE_CHAR_WEIGHT if len(token) == 1 else 1.0
             scores += weight * np.asarray(self.index.bm25.get_scores([token]), dtype=np.float32)
         return scores
 
@@ -178,23 +192,57 @@ class Searcher:
         if not bm25.any():
             return 0.0
         weights = self.term_weights(tokens)
-        return self.coverage(weights, int(np.argmax(bm25))) ** self.keyword_trust
+        return self.coverage(weights, int(np.argmax(bm25))) ** KEYWORD_TRUST
 
-    def dense_scores(self, query: str) -> np.ndarray:
-        vector = self.embedder.embed_queries([plain_simplified(query)])
-        scores, ids = self.index.vectors.search(np.ascontiguousarray(vector, dtype=np.float32),
-                                                len(self.passages))
+    def query_vector(self, query: str) -> np.ndarray:
+        return np.ascontiguousarray(self.embedder.embed_queries([plain_simplified(query)])[0],
+                                    dtype=np.float32)
+
+    def dense_scores(self, query: str, vector: np.ndarray | None = None) -> np.ndarray:
+        vector = self.query_vector(query) if vector is None else vector
+        scores, ids = self.index.vectors.search(vector[None, :], len(self.passages))
         out = np.full(len(self.passages), -1.0, dtype=np.float32)
         out[ids[0]] = scores[0]
         return out
 
-    def fuse(self, bm25: np.ndarray, dense: np.ndarray, confidence: float) -> np.ndarray:
+    def _per_passage_max(self, values: np.ndarray, owners: np.ndarray, empty: float) -> np.ndarray:
+        out = np.full(len(self.passages), empty, dtype=np.float32)
+        if len(values):
+            np.fmax.at(out, owners, values.astype(np.float32))
+        return out
+
+    def expansion_bm25_scores(self, tokens: list[str]) -> np.ndarray:
+        bm25 = self.index.expansion_bm25
+        if bm25 is None or not tokens:
+            return np.zeros(len(self.passages), dtype=np.float32)
+        scores = np.zeros(len(self.expansion_owner), dtype=np.float32)
+        for token in tokens:
+            weight = SINGLE_CHAR_WEIGHT if len(token) == 1 else 1.0
+            scores += weight * np.asarray(bm25.get_scores([token]), dtype=np.float32)
+        return self._per_passage_max(scores, self.expansion_owner, 0.0)
+
+    def fuse(self, scores: Scores) -> np.ndarray:
+        """Keywords (passage or expansion BM25, discounted by coverage) + stretched cosines of the
+        passage and its best sentence, scaled to the best passage; plus the z-score of the best
+        expansion-question cosine."""
+        bm25 = scores.bm25
         top = float(bm25.max())
-        keyword = confidence * bm25 / top if top > 0 else np.zeros_like(bm25)
-        floor = float(np.quantile(dense, self.dense_floor_quantile))
-        spread = float(dense.max()) - floor
-        semantic = np.clip((dense - floor) / spread, 0, None) if spread > 0 else dense * 0
-        return keyword + self.dense_weight * semantic
+        keyword = bm25 / top if top > 0 else np.zeros_like(bm25)
+        if scores.expansion_bm25 is not None and scores.expansion_bm25.max() > 0:
+            keyword = np.maximum(keyword, EXPANSION_BM25_SHARE * scores.expansion_bm25
+                                 / float(scores.expansion_bm25.max()))
+        fused = scores.keyword_confidence * keyword + DENSE_WEIGHT * _stretch(scores.dense)
+        if scores.best_sentence is not None and SENTENCE_WEIGHT:
+            fused = fused + SENTENCE_WEIGHT * _stretch(scores.best_sentence)
+        if scores.expansion is not None and EXPANSION_WEIGHT:
+            covered = ~np.isnan(scores.expansion)
+            if covered.sum() > 1:
+                values = scores.expansion[covered]
+                z = np.zeros_like(fused)
+                z[covered] = (values - values.mean()) / (values.std() or 1.0)
+                top = float(fused.max())
+                fused = (fused / top if top > 0 else fused) + EXPANSION_WEIGHT * z / 3
+        return fused
 
     def scores(self, query: str, mode: str = "hybrid") -> Scores:
         """Every passage's BM25, dense and heading-overlap score (computed once, ranked often)."""
@@ -203,13 +251,26 @@ class Searcher:
         n = len(self.passages)
         tokens = self.index.tokenizer.query_tokens(query)
         bm25 = self.bm25_scores(query, tokens) if mode != "dense" else np.zeros(n, np.float32)
+        if mode == "bm25":
+            dense, extra = np.zeros(n, np.float32), {}
+        else:
+            vector = self.query_vector(query)
+            dense = self.dense_scores(query, vector)
+            sentence = self.index.sentence_vectors @ vector
+            extra = {"sentence": sentence,
+                     "best_sentence": self._per_passage_max(sentence, self.sentence_owner, -1.0)}
+            if mode == "hybrid" and len(self.expansion_owner):
+                extra["expansion"] = self._per_passage_max(self.index.expansion_vectors @ vector,
+                                                           self.expansion_owner, np.nan)
+                extra["expansion_bm25"] = self.expansion_bm25_scores(tokens)
         return Scores(
             bm25,
-            self.dense_scores(query) if mode != "bm25" else np.zeros(n, np.float32),
+            dense,
             self.keyword_confidence(tokens, bm25) if mode == "hybrid" else 1.0,
             explicit_reference(query),
             mode == "hybrid" and about_the_plan(query),
             tuple(tokens),
+            **extra,
         )
 
     def rank(self, scores: Scores, k: int = 10, mode: str = "hybrid") -> list[Hit]:
@@ -218,13 +279,13 @@ class Searcher:
         elif mode == "dense":
             fused = scores.dense.astype(np.float64)
         else:
-            fused = self.fuse(scores.bm25, scores.dense, scores.keyword_confidence)
+            fused = self.fuse(scores).astype(np.float64)
         if scores.reference is not None:
             ref = scores.reference
-            fused = fused + self.reference_bonus * np.array(
+            fused = fused + REFERENCE_BONUS * np.array(
                 [ref.matches(p.place) for p in self.passages], dtype=np.float64)
         elif scores.about_the_plan:
-            fused = fused + self.preamble_bonus * np.array(
+            fused = fused + PREAMBLE_BONUS * np.array(
                 [p.place.is_preamble for p in self.passages], dtype=np.float64)
         bm25_rank, dense_rank = _ranks(scores.bm25), _ranks(scores.dense)
         order = np.argsort(-fused, kind="stable")[:k]
@@ -267,6 +328,13 @@ def group_hits(hits: Iterable[Hit]) -> list[Located]:
                for place, members in groups.items()]
     located.sort(key=lambda loc: -loc.score)
     return located
+
+
+def _stretch(values: np.ndarray) -> np.ndarray:
+    """Cosines from the median passage (0) to the best (1): only the spread above typical counts."""
+    floor = float(np.quantile(values, DENSE_FLOOR_QUANTILE))
+    spread = float(values.max()) - floor
+    return np.clip((values - floor) / spread, 0, None) if spread > 0 else values * 0
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from .answer import Answer, Chart, QuestionError, Source, check_question
 from .normalize import detect_script, to_simplified, to_traditional
 from .outline import Appendix, Chapter, Column, Outline, Place, Section, Subsection, Table
+from .render import PLACE_PARAM, chat_markdown, escape_md, key_place, place_key
+from .settings import DEFAULT_HOST, DEFAULT_PORT, Settings
 
 if TYPE_CHECKING:
     from .api import Assistant
@@ -48,24 +50,15 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 CONCURRENCY = 2  # two cores: a third request would only wait for CPU anyway
 SCRIPT_CHOICES = ("自动", "简体", "繁體")
 SOURCES_TITLE = "來源 / 来源"
-PLACE_PARAM = "place"  # ?place=c3.s1 opens that place in the outline tab
 
 # ---------------------------------------------------------------------------------------------
 # Escaping and wording
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$=^])")
 _TAG = re.compile(r"</?[A-Za-z!][^>]*>")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\(((?:[^()]|\([^()]*\))*)\)")
-
-
-def escape_md(text: str) -> str:
-    """Plan or user text, safe inside Markdown: HTML escaped, Markdown punctuation backslashed."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", "  \n")
 
 
 def _t(simplified: str, script: str) -> str:
@@ -130,34 +123,6 @@ def question_error_messages(err: QuestionError, script: str) -> list[dict[str, A
 
 # ---------------------------------------------------------------------------------------------
 # Places: keys, labels, text and tables
-
-_KEY = re.compile(r"^(?:c(\d+)(?:\.s(\d+)(?:\.(?:u(\d+)|k(\d+)))?)?|a(\d+)(?:\.r(\d+))?|pre)$")
-
-
-def place_key(place: Place) -> str:
-    """A short, URL-safe key: pre, c3, c3.s1, c3.s1.u2, c4.s4.k5 (專欄5), a2, a2.r8."""
-    if place.appendix is not None:
-        return f"a{place.appendix}" + (f".r{place.row}" if place.row is not None else "")
-    if place.chapter is None:
-        return "pre"
-    key = f"c{place.chapter}"
-    if place.section is not None:
-        key += f".s{place.section}"
-        if place.column is not None:
-            key += f".k{place.column}"
-        elif place.subsection is not None:
-            key += f".u{place.subsection}"
-    return key
-
-
-def key_place(key: str | None) -> Place | None:
-    m = _KEY.match((key or "").strip())
-    if not m:
-        return None
-    chapter, section, sub, column, appendix, row = (int(g) if g else None for g in m.groups())
-    return Place(chapter=chapter, section=section, subsection=sub, column=column,
-                 appendix=appendix, row=row)
-
 
 def titled(place: Place, outline: Outline | None) -> Place:
     """The place with its heading title filled in (retrieval groups carry none)."""
@@ -308,26 +273,6 @@ def _place_link(key: str) -> str:
     return f"?{PLACE_PARAM}={key}"
 
 
-def _linked_text(text: str, places: Sequence[Place], script: str) -> str:
-    """Escaped answer text whose citation labels (第十一章第三节, 附件2第8项 …) link to the outline."""
-    ls = label_script(script)
-    labels: dict[str, str] = {}
-    for place in places:
-        for s in (ls, "traditional", "simplified"):
-            labels.setdefault(place.short_label(s), place_key(place))
-            labels.setdefault(place.label(s), place_key(place))  # 第四章 第四节, as refusals list them
-    if not labels:
-        return escape_md(text)
-    pattern = re.compile("|".join(re.escape(lbl) for lbl in sorted(labels, key=len, reverse=True)))
-    out, last = [], 0
-    for m in pattern.finditer(text):
-        out.append(escape_md(text[last:m.start()]))
-        out.append(f"[{escape_md(m.group(0))}]({_place_link(labels[m.group(0)])})")
-        last = m.end()
-    out.append(escape_md(text[last:]))
-    return "".join(out)
-
-
 def _highlighted(text: str, quotes: Sequence[str]) -> str:
     """The original passage, escaped, with the quoted sentences in <mark>."""
     spans: list[tuple[int, int]] = []
@@ -363,14 +308,11 @@ def _suggestion_question(place: Place, script: str) -> str:
 
 
 def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict[str, Any]]:
-    """The chat messages for an answer: the text with its citations, then a collapsed 來源 block.
-
-    A refusal is a notice with the closest places as copyable labels and clickable options.
-    Messages are gradio message dicts (role, content, metadata, options).
-    """
+    """The chat messages for an answer: the claims with linked citations, then a collapsed 來源
+    block. A refusal is a notice with the closest places as copyable labels and clickable options.
+    Messages are gradio message dicts (role, content, metadata, options)."""
     script = answer.script
-    places = [*answer.citations, *(s.place for s in answer.sources), *answer.suggestions]
-    body = _linked_text(answer.text.strip(), places, script)
+    body = chat_markdown(answer, script, link=lambda place: _place_link(place_key(place)))
     if answer.resolved_question and answer.resolved_question != answer.question:
         body = f"*{_ui('按上一问理解为:', script)} {escape_md(answer.resolved_question)}*\n\n{body}"
     if not answer.refused:
@@ -385,7 +327,7 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     lines = [f"**※ {_ui('没有在规划中找到答案', script)}**", "",
              "> " + body.replace("  \n", "  \n> ")]
     options = []
-    if answer.suggestions:
+    if answer.suggestions and answer.refusal not in ("instruction", "writing"):
         lines += ["", _ui("可以看看这些章节(点按钮提问,或复制标签):", script)]
         for place in answer.suggestions:
             label = full_label(place, script, outline)
@@ -397,11 +339,6 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     if options:
         message["options"] = options
     return [message]
-
-
-def partial_messages(text: str, script: str) -> list[dict[str, Any]]:
-    """What is shown while the answer streams in."""
-    return [{"role": "assistant", "content": escape_md(text.strip()) + " ▍"}]
 
 
 def chart_frame(chart: Chart, script: str = "traditional"):
@@ -461,7 +398,7 @@ def user_questions(history: Sequence[Any]) -> list[str]:
 
 def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
                     choice: str | None) -> Iterator[tuple[list[dict[str, Any]], Answer | None]]:
-    """(messages, answer) while an answer streams in; the answer only with the final messages.
+    """(messages, answer) once the answer is ready (it is computed whole, so it is not streamed).
 
     Questions that cannot be asked yield a polite notice; any other failure is logged with the
     question and yields an apology, never a traceback.
@@ -480,13 +417,8 @@ def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
         except QuestionError:
             continue  # an earlier bad question (already answered with a notice) is no context
     try:
-        shown = ""
-        for piece in assistant.stream(question, history=previous, script=script_of(choice)):
-            if isinstance(piece, str):
-                shown += piece
-                yield partial_messages(shown, script), None
-            else:
-                yield answer_messages(piece, assistant.outline), piece
+        answer = assistant.ask(question, history=previous, script=script_of(choice))
+        yield answer_messages(answer, assistant.outline), answer
     except QuestionError as err:
         yield question_error_messages(err, script), None
     except Exception:
@@ -813,12 +745,11 @@ def launch(demo, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, block: bool
 # Command line
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="app.py", description="Serve the plan assistant (Gradio).")
-    parser.add_argument("--host", default=os.environ.get("ASSISTANT_HOST") or DEFAULT_HOST,
+    parser.add_argument("--host", default=settings.host,
                         help="interface to listen on (env ASSISTANT_HOST; default 127.0.0.1)")
-    # a string default goes through type=int too, so a bad ASSISTANT_PORT is a usage error
-    parser.add_argument("--port", type=int, default=os.environ.get("ASSISTANT_PORT") or str(DEFAULT_PORT),
+    parser.add_argument("--port", type=int, default=settings.port,
                         help="port (env ASSISTANT_PORT; default 7860)")
     parser.add_argument("--model", default=None, help="embedding model (default: the bundled e5)")
     return parser
@@ -830,8 +761,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("assistant").setLevel(logging.INFO)
+    settings = Settings.from_env()
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(settings).parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.port is None or not 0 < args.port < 65536:
@@ -845,7 +777,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("Loading the plan, the embedding model and the index "
           "(the first run builds the index; this takes a while)…", flush=True)
     try:
-        assistant = Assistant.open(model=args.model, progress=True)
+        assistant = Assistant.open(settings, model=args.model, progress=True)
     except ModelLoadError as err:
         print(f"error: the app cannot start without its embedding model.\n{err}\n"
               "(`make setup` installs the bundled model; `make run` then starts the app.)",

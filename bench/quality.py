@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     benchlib.quiet_logs()
 
     from assistant.api import Assistant
-    from assistant.evaluation import load_questions, summarise
+    from assistant.evaluation import answer_result, load_questions, summarise
 
     path = Path(args.questions)
     questions = load_questions(path)
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     with Timer() as t_open:
         assistant = Assistant.open(progress=False)
     with Timer() as t_ours:
-        ours = [assistant.answer_result(q) for q in questions]
+        ours = [answer_result(assistant, q) for q in questions]
     with Timer() as t_base_build:
         baseline = benchlib.Baseline.build()
     with Timer() as t_base:

@@ -48,8 +48,8 @@ class _Embedder:
     def __getattr__(self, name):
         return getattr(self.real, name)
 
-    def embed_queries(self, texts):
-        return self.real.embed_queries(texts)
+    def embed_queries(self, texts, progress: bool = False):
+        return self.real.embed_queries(texts, progress=progress)
 
     def embed_documents(self, texts, progress: bool = False):
         started = time.perf_counter()
@@ -75,6 +75,7 @@ def _child(factor: int, cache_file: Path, embed: bool, questions_path: str) -> d
     """
     from assistant import index as index_module
     from assistant.answer import QuestionError
+    from assistant.answering import ExtractiveAnswerer
     from assistant.api import Assistant
     from assistant.embedding import Embedder
     from assistant.evaluation import load_questions
@@ -130,7 +131,7 @@ def _child(factor: int, cache_file: Path, embed: bool, questions_path: str) -> d
 
     with Timer() as t:
         searcher = Searcher(index, real)
-        assistant = Assistant(settings, outline, index, searcher)
+        assistant = Assistant(settings, outline, index, searcher, ExtractiveAnswerer(outline, searcher))
         assistant.ask(questions[0])  # warm-up: idf and other caches
     out["searcher_init_s"] = t.seconds
     out["rss_delta_mb"] = (benchlib.rss_mb() or 0) - (rss0 or 0)

@@ -9,9 +9,10 @@ import pytest
 
 from assistant.answer import QuestionError, check_question
 from assistant.cli import main
-from assistant.extractive import resolve_follow_up
+from assistant.followups import resolve_follow_up
 from assistant.normalize import detect_script, to_simplified
 from assistant.outline import Place
+from assistant.render import plain_text
 
 CITATION = re.compile(r"〔[^〕]+〕")
 
@@ -23,48 +24,48 @@ def _sentences(text: str) -> list[str]:
 def test_number_question_gives_the_exact_figure_and_its_row(assistant):
     answer = assistant.ask("到2025年番禺的公办学位要新增多少个？")
     assert not answer.refused
-    assert "[42210]" in answer.text and "附件2第20项" in answer.text
+    assert "[42210]" in plain_text(answer) and "附件2第20项" in plain_text(answer)
     assert answer.citations[0] == Place(appendix=2, row=20)
     assert answer.chart is not None and ("2025年規劃目標", 42210.0) in answer.chart.points
 
 
 def test_every_sentence_carries_a_citation_and_every_figure_is_quoted(assistant):
     answer = assistant.ask("广州恒大专业足球场总占地面积多大？")
-    for sentence in _sentences(answer.text):
+    for sentence in _sentences(plain_text(answer)):
         assert CITATION.search(sentence), sentence
     cited_text = to_simplified(" ".join(s.text for s in answer.sources))
-    for number in re.findall(r"\d+(?:\.\d+)?", CITATION.sub("", answer.text.split("\n")[0])):
+    for number in re.findall(r"\d+(?:\.\d+)?", CITATION.sub("", plain_text(answer).split("\n")[0])):
         assert number in cited_text
-    assert "49.91" in answer.text
+    assert "49.91" in plain_text(answer)
 
 
 def test_simplified_question_gets_simplified_and_traditional_gets_traditional(assistant):
     simplified = assistant.ask("番禺怎么推进垃圾分类？")
     traditional = assistant.ask("番禺怎麼推進垃圾分類？")
     assert simplified.script == "simplified" and traditional.script == "traditional"
-    assert "垃圾分类" in simplified.text and "垃圾分類" not in simplified.text
-    assert "垃圾分類" in traditional.text
-    assert detect_script(simplified.text) == "simplified"
+    assert "垃圾分类" in plain_text(simplified) and "垃圾分類" not in plain_text(simplified)
+    assert "垃圾分類" in plain_text(traditional)
+    assert detect_script(plain_text(simplified)) == "simplified"
     assert simplified.citations[0].chapter == 11 == traditional.citations[0].chapter
     forced = assistant.ask("番禺怎么推进垃圾分类？", script="traditional")
-    assert "垃圾分類" in forced.text
+    assert "垃圾分類" in plain_text(forced)
 
 
 def test_english_question_gets_an_english_lead_in(assistant):
     answer = assistant.ask("How many 5G base stations should Panyu have by 2025?")
-    assert answer.script == "english" and answer.text.startswith("According to the plan")
-    assert "1.6" in answer.text
+    assert answer.script == "english" and plain_text(answer).startswith("According to the plan")
+    assert "1.6" in plain_text(answer)
 
 
 def test_town_question_answers_from_its_block(assistant):
     answer = assistant.ask("沙湾街的总体定位是什么？")
     assert answer.citations[0].column == 8
-    assert "沙湾瑰宝小镇" in answer.text
+    assert "沙湾瑰宝小镇" in plain_text(answer)
 
 
 def test_two_part_question_answers_both_parts(assistant):
     answer = assistant.ask("番禺区图书馆新馆总建筑面积多少？番禺区工人文化宫总投资多少？")
-    assert "4.5万平方米" in answer.text and "33000万元" in answer.text
+    assert "4.5万平方米" in plain_text(answer) and "33000万元" in plain_text(answer)
     rows = {(c.column, c.row) for c in answer.citations}
     assert {(14, 1), (14, 2)} <= rows
 
@@ -72,20 +73,29 @@ def test_two_part_question_answers_both_parts(assistant):
 @pytest.mark.parametrize(
     "question",
     ["深圳南山区明年房价会涨吗？", "番禺明天会下雨吗？", "2023年番禺实际GDP是多少？",
-     "我应该在番禺买房还是在天河买房？", "Who won the football World Cup?"],
+     "Who won the football World Cup?"],
 )
 def test_out_of_scope_questions_are_refused_with_suggestions(assistant, question):
     answer = assistant.ask(question)
-    assert answer.refused and not answer.citations
-    assert "没有" in answer.text or "不提供" in answer.text or "does not" in answer.text
-    assert answer.sources == []
+    assert answer.refused and not answer.citations and not answer.claims
+    text = plain_text(answer)
+    assert "没有" in text or "does not" in text
+    assert answer.sources == ()
+
+
+def test_personal_advice_is_declined_then_the_policy_is_quoted(assistant):
+    answer = assistant.ask("我应该在番禺买房还是租房？")
+    assert answer.refusal == "personal" and not answer.citations
+    text = plain_text(answer)
+    assert text.startswith("规划纲要不提供个人建议")
+    assert len(answer.claims) == 1 and "〔" in text.split("\n")[1]
 
 
 def test_refusal_lists_closest_sections(assistant):
     answer = assistant.ask("番禺区区长是谁？")
     assert answer.refused
     assert 1 <= len(answer.suggestions) <= 3
-    assert "最接近的章节" in answer.text
+    assert "最接近的章节" in plain_text(answer)
 
 
 @pytest.mark.parametrize(
@@ -95,25 +105,28 @@ def test_refusal_lists_closest_sections(assistant):
 )
 def test_injection_is_not_obeyed(assistant, question):
     answer = assistant.ask(question)
-    assert answer.refused
-    assert "不执行" in answer.text or "do not follow" in answer.text
-    assert "system" not in answer.text.lower().replace("do not follow other instructions", "")
+    assert answer.refusal in ("instruction", "writing")
+    text = plain_text(answer)
+    assert "不执行" in text or "do not follow" in text or "不代写" in text or "do not write" in text
+    assert "最接近" not in text and "Closest" not in text
+    assert "system" not in plain_text(answer).lower().replace("do not follow other instructions", "")
 
 
 def test_follow_up_is_resolved_against_the_previous_question(assistant):
-    assert resolve_follow_up("那2035年呢？", ["2025年地区生产总值目标是多少？"]) == (
+    terms = assistant.index.tokenizer
+    assert resolve_follow_up("那2035年呢？", ["2025年地区生产总值目标是多少？"], terms) == (
         "2035年地区生产总值目标是多少？")
-    assert resolve_follow_up("垃圾分类呢？", []) == "垃圾分类呢？"
+    assert resolve_follow_up("垃圾分类呢？", [], terms) == "垃圾分类呢？"
     answer = assistant.ask("那2035年呢？", history=["2025年地区生产总值目标是多少？"])
     assert answer.resolved_question == "2035年地区生产总值目标是多少？"
-    assert "翻一番" in answer.text and answer.citations[0] == Place(chapter=2, section=3,
+    assert "翻一番" in plain_text(answer) and answer.citations[0] == Place(chapter=2, section=3,
                                                                    subsection=1)
 
 
 def test_naming_a_place_gives_its_overview(assistant):
     answer = assistant.ask("第八章第三节讲什么？")
-    assert answer.text.startswith("第八章 第三节 加快现代化城市基础设施建设")
-    assert "完善交通基础设施建设" in answer.text
+    assert plain_text(answer).startswith("第八章 第三节 加快现代化城市基础设施建设")
+    assert "完善交通基础设施建设" in plain_text(answer)
     assert answer.citations == [Place(chapter=8, section=3)]
 
 

@@ -25,6 +25,7 @@ from assistant.embedding import (
     is_converted,
     resolve_model,
 )
+from assistant.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 PLAN = REPO / "corpus" / "panyu-14th-five-year-plan.txt"
@@ -214,20 +215,19 @@ def test_output_shapes_and_normalisation(embedder: Embedder) -> None:
     assert float(q[1] @ embedder.embed_documents(["5G"])[0]) < 0.999
 
 
-def test_resolve_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.delenv(ENV_VAR, raising=False)
+def test_resolve_model(tmp_path: Path) -> None:
+    """The model comes from Settings (ASSISTANT_EMBEDDING_MODEL), resolved here."""
     default = (DEFAULT_MODEL_ID, tmp_path / "multilingual-e5-small")
     assert resolve_model(None, tmp_path) == default
     assert resolve_model(DEFAULT_MODEL_ID, tmp_path) == default
-    monkeypatch.setenv(ENV_VAR, "someone/some-model")
-    assert resolve_model(None, tmp_path) == ("someone/some-model", "someone/some-model")
+    chosen = Settings.from_env({ENV_VAR: "someone/some-model"}).embedding_model
+    assert resolve_model(chosen, tmp_path) == ("someone/some-model", "someone/some-model")
     assert resolve_model("other/model", tmp_path) == ("other/model", "other/model")
     local = tmp_path / "my-model"
     local.mkdir()
-    monkeypatch.setenv(ENV_VAR, str(local))
-    assert resolve_model(None, tmp_path) == (str(local), local)
-    monkeypatch.setenv(ENV_VAR, "")
-    assert resolve_model(None, tmp_path) == default
+    chosen = Settings.from_env({ENV_VAR: str(local)}).embedding_model
+    assert resolve_model(chosen, tmp_path) == (str(local), local)
+    assert Settings.from_env({ENV_VAR: " "}).embedding_model is None
 
 
 def test_unavailable_model_raises_model_load_error(tmp_path: Path) -> None:

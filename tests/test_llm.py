@@ -16,14 +16,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from assistant.answer import Answer, Source
+from assistant.answer import Answer, Claim, Source
 from assistant.llm import LLMRewriter
 from assistant.normalize import to_simplified, to_traditional
 from assistant.outline import Place
 from assistant.passages import build_passages
+from assistant.render import plain_text
 
 QUESTION = "到2025年5G基站要建多少?"
-EXTRACTIVE = "5G基站数量2025年规划目标为1.6万座〔附件2第8项〕。"
+EXTRACTIVE = "5G基站數量(萬座):2025年規劃目標 1.6。"
 
 
 @dataclass
@@ -127,22 +128,23 @@ def corridor(passages):
 
 @pytest.fixture
 def answer(row, corridor) -> Answer:
-    sources = [Source(row.place, row.text, 0.91), Source(corridor.place, corridor.text, 0.42)]
-    return Answer(question=QUESTION, text=EXTRACTIVE, script="simplified", refused=False,
-                  citations=[row.place], sources=sources)
+    sources = (Source(row.place, row.text, 0.91), Source(corridor.place, corridor.text, 0.42))
+    return Answer(question=QUESTION, script="simplified", claims=(Claim(EXTRACTIVE, row.place),),
+                  sources=sources)
 
 
 def test_verified_answer_is_shown_with_short_labels(server, rewriter, answer, row):
     server.says("到2025年规划目标为1.6万座[1]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     label = row.place.short_label("simplified")
     assert label == "附件2第8项"
     assert result.mode == "llm" and result.fallback_reason is None
-    assert result.text == f"到2025年规划目标为1.6万座〔{label}〕。"
+    assert plain_text(result) == f"到2025年规划目标为1.6万座。〔{label}〕"
+    assert result.claims == (Claim("到2025年规划目标为1.6万座。", row.place),)
     assert result.citations == [row.place]
     assert result.sources == answer.sources
-    assert answer.mode == "extractive" and answer.text == EXTRACTIVE  # the input is untouched
+    assert answer.mode == "extractive" and answer.claims[0].text == EXTRACTIVE  # input untouched
 
     # The model really received the numbered passages and the question, as chat messages.
     (request,) = server.requests
@@ -164,45 +166,47 @@ def test_verified_answer_is_shown_with_short_labels(server, rewriter, answer, ro
 def test_several_citation_forms_map_to_places_in_order(server, rewriter, answer, row, corridor):
     server.says("番禺以广州大学城为“智核”谋划科技创新走廊[2]。5G基站2020年为0.7万座,"
                 "2025年目标1.6万座【1】。两者都属规划内容[1,2]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "llm", result.fallback_reason
     assert result.citations == [corridor.place, row.place]
-    assert "〔第三章第一节〕。" in result.text
-    assert "1.6万座〔附件2第8项〕。" in result.text
-    assert result.text.endswith("两者都属规划内容〔附件2第8项〕〔第三章第一节〕。")
-    assert "[" not in result.text and "【" not in result.text
+    text = plain_text(result)
+    assert "谋划科技创新走廊。〔第三章第一节〕" in text
+    assert "1.6万座。〔附件2第8项〕" in text
+    assert text.endswith("两者都属规划内容。〔附件2第8项〕〔第三章第一节〕")
+    assert "[" not in text and "【" not in text
 
 
 def test_traditional_question_gets_traditional_labels(server, rewriter, answer, row):
-    answer = Answer(question="到2025年5G基站要建幾多?", text=EXTRACTIVE, script="traditional",
-                    refused=False, citations=[row.place], sources=answer.sources)
+    answer = Answer(question="到2025年5G基站要建幾多?", script="traditional",
+                    claims=answer.claims, sources=answer.sources)
     server.says("到2025年规划目标为1.6万座[1]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "llm", result.fallback_reason
     # Simplified slips in the reply are converted to the asker's script (normalize.to_traditional).
     expected = to_traditional("到2025年规划目标为1.6万座")
-    assert result.text == f"{expected}〔{row.place.short_label('traditional')}〕。"
-    assert "規劃目標" in result.text
-    assert "〔附件2第8項〕" in result.text
+    text = plain_text(result)
+    assert text == f"{expected}。〔{row.place.short_label('traditional')}〕"
+    assert "規劃目標" in text
+    assert "〔附件2第8項〕" in text
     assert "Traditional Chinese" in server.requests[0]["body"]["messages"][0]["content"]
 
 
 def test_fabricated_number_falls_back(server, rewriter, answer):
     server.says("到2025年5G基站数量将达到3.5万座[1]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "extractive"
     assert result.fallback_reason == "number 3.5 is not in the cited passages"
-    assert result.text == EXTRACTIVE
+    assert result.claims == answer.claims
     assert result.citations == answer.citations and result.sources == answer.sources
 
 
 def test_number_from_an_uncited_passage_falls_back(server, rewriter, answer):
     # 7 (號線) stands in passage [2] only; citing [1] alone does not cover it.
     server.says("规划目标为1.6万座,沿7号线布局[1]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "extractive"
     assert result.fallback_reason == "number 7 is not in the cited passages"
@@ -210,11 +214,11 @@ def test_number_from_an_uncited_passage_falls_back(server, rewriter, answer):
 
 def test_citing_a_passage_not_retrieved_falls_back(server, rewriter, answer):
     server.says("到2025年规划目标为1.6万座[9]。")
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "extractive"
     assert result.fallback_reason == "citation [9] is not a retrieved passage"
-    assert result.text == EXTRACTIVE
+    assert result.claims == answer.claims
 
 
 @pytest.mark.parametrize("content, reason", [
@@ -224,31 +228,31 @@ def test_citing_a_passage_not_retrieved_falls_back(server, rewriter, answer):
 ])
 def test_uncited_or_empty_reply_falls_back(server, rewriter, answer, content, reason):
     server.says(content)
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
-    assert (result.mode, result.fallback_reason, result.text) == ("extractive", reason, EXTRACTIVE)
+    assert (result.mode, result.fallback_reason, result.claims) == ("extractive", reason, answer.claims)
 
 
 def test_slow_server_times_out_and_falls_back(server, rewriter, answer):
     server.says("到2025年规划目标为1.6万座[1]。", delay=5)
     started = time.perf_counter()
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
     elapsed = time.perf_counter() - started
 
     assert result.mode == "extractive"
     assert result.fallback_reason == "timeout"
-    assert result.text == EXTRACTIVE
+    assert result.claims == answer.claims
     assert elapsed < 3  # one 1 s attempt, no retries
     assert len(server.requests) == 1
 
 
 def test_http_error_falls_back(server, rewriter, answer):
     server.says(status=500)
-    result = rewriter.rewrite(None, answer)
+    result = rewriter.rewrite(answer)
 
     assert result.mode == "extractive"
     assert result.fallback_reason == "error: InternalServerError"
-    assert result.text == EXTRACTIVE
+    assert result.claims == answer.claims
     assert len(server.requests) == 1  # max_retries=0
 
 

@@ -125,20 +125,21 @@ def index_copy(assistant, tmp_path):
 
 def test_manifest_mismatch_and_truncated_vectors_are_detected(assistant, index_copy, tmp_path):
     plan, model = assistant.settings.plan_path, assistant.index.model_id
-    assert PlanIndex.load(index_copy, plan, model).vectors.ntotal == len(assistant.index.passages)
+    expansions = assistant.settings.expansions_path
+    assert PlanIndex.load(index_copy, plan, model, expansions).vectors.ntotal == len(assistant.index.passages)
     with pytest.raises(StaleIndexError, match="model"):
-        PlanIndex.load(index_copy, plan, "some/other-model")
+        PlanIndex.load(index_copy, plan, "some/other-model", expansions)
     other_plan = tmp_path / "plan.txt"
     other_plan.write_bytes(plan.read_bytes() + "\n多一行".encode())
     with pytest.raises(StaleIndexError, match="plan"):
-        PlanIndex.load(index_copy, other_plan, model)
+        PlanIndex.load(index_copy, other_plan, model, expansions)
     vectors = index_copy / "vectors.faiss"
     vectors.write_bytes(vectors.read_bytes()[:1000])
     with pytest.raises(CorruptIndexError, match="vectors.faiss"):
-        PlanIndex.load(index_copy, plan, model)
+        PlanIndex.load(index_copy, plan, model, expansions)
     (index_copy / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(CorruptIndexError, match="manifest"):
-        PlanIndex.load(index_copy, plan, model)
+        PlanIndex.load(index_copy, plan, model, expansions)
 
 
 def test_dense_vectors_are_normalised(assistant):

@@ -19,11 +19,13 @@ from hypothesis import strategies as st
 
 from assistant import index as index_module
 from assistant.answer import MAX_QUESTION_CHARS, Answer, QuestionError
+from assistant.answering import ExtractiveAnswerer
 from assistant.api import Assistant
 from assistant.embedding import DEFAULT_MODEL_ID, Embedder
 from assistant.index import MANIFEST, CorruptIndexError, IndexUnusableError, PlanIndex, StaleIndexError
 from assistant.outline import Outline, Place, PlanFormatError, outline_tree, parse_outline
 from assistant.passages import build_passages
+from assistant.render import answer_json, plain_text
 from assistant.retrieval import Searcher
 from assistant.settings import Settings
 
@@ -104,13 +106,13 @@ def check_answer_or_error(assistant: Assistant, question: str, **kwargs) -> Answ
         assert err.message("simplified").strip() and err.reason in {"empty", "too_long", "no_words"}
         return None
     assert isinstance(answer, Answer)
-    assert isinstance(answer.text, str) and answer.text.strip()
+    assert isinstance(plain_text(answer), str) and plain_text(answer).strip()
     assert isinstance(answer.refused, bool)
     assert isinstance(answer.citations, list)
     assert all(isinstance(p, Place) for p in answer.citations)
     if not answer.refused:
         assert answer.citations, "an answer that is not a refusal must cite the plan"
-    data = answer.to_json()
+    data = answer_json(answer)
     json.dumps(data, ensure_ascii=False).encode("utf-8")  # serialisable, and valid UTF-8
     return answer
 
@@ -253,7 +255,9 @@ def pristine(robust_assistant, tmp_path_factory) -> Settings:
     shutil.copyfile(real.plan_path, plan)
     (root / "index").mkdir()
     (root / "index" / "models").symlink_to(real.models_dir.resolve(), target_is_directory=True)
-    copy = Settings(plan, root / "index")
+    if real.cache_dir.is_dir():  # a copy: a rebuild here embeds only what the real one has not
+        shutil.copytree(real.cache_dir, root / "index" / "cache")
+    copy = Settings(plan, root / "index", expansions_path=real.expansions_path)
     for _ in range(3):  # the real index may be swapped by a concurrent rebuild while we copy
         shutil.rmtree(copy.plan_index_dir, ignore_errors=True)
         shutil.copytree(real.plan_index_dir, copy.plan_index_dir)
@@ -261,7 +265,7 @@ def pristine(robust_assistant, tmp_path_factory) -> Settings:
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(index_module, "pipeline_sha256", lambda m=manifest: m["pipeline"])
             try:
-                PlanIndex.check(copy.plan_index_dir, plan, DEFAULT_MODEL_ID)
+                PlanIndex.check(copy.plan_index_dir, plan, DEFAULT_MODEL_ID, copy.expansions_path)
                 break
             except IndexUnusableError:
                 continue
@@ -276,10 +280,15 @@ def damaged(pristine, tmp_path, monkeypatch) -> Settings:
     shutil.copytree(pristine.index_dir, tmp_path / "index", symlinks=True)
     plan = tmp_path / "plan.txt"
     shutil.copyfile(pristine.plan_path, plan)
-    copy = Settings(plan, tmp_path / "index")
+    copy = Settings(plan, tmp_path / "index", expansions_path=pristine.expansions_path)
     pinned = PlanIndex.read_manifest(copy.plan_index_dir)["pipeline"]
     monkeypatch.setattr(index_module, "pipeline_sha256", lambda: pinned)
     return copy
+
+
+def _args(settings: Settings, model: str = DEFAULT_MODEL_ID) -> tuple:
+    """What PlanIndex.load/check need besides the folder: plan, model id, expansions."""
+    return settings.plan_path, model, settings.expansions_path
 
 
 def index_files(directory: Path) -> list[str]:
@@ -316,7 +325,7 @@ FAULTS = {"delete": _delete, "truncate_half": _truncate_half, "truncate_empty": 
 
 
 def test_pristine_copy_loads(damaged):
-    index = PlanIndex.load(damaged.plan_index_dir, damaged.plan_path, DEFAULT_MODEL_ID)
+    index = PlanIndex.load(damaged.plan_index_dir, *_args(damaged))
     assert index.vectors.ntotal == len(index.passages) > 400
 
 
@@ -331,7 +340,7 @@ def test_every_damaged_index_file_is_refused(damaged, fault):
         original = path.read_bytes()
         FAULTS[fault](path)
         try:
-            PlanIndex.load(directory, damaged.plan_path, DEFAULT_MODEL_ID)
+            PlanIndex.load(directory, *_args(damaged))
             wrong[name] = "loaded"
         except CorruptIndexError as err:
             assert str(err).strip()
@@ -339,19 +348,19 @@ def test_every_damaged_index_file_is_refused(damaged, fault):
             wrong[name] = f"{type(err).__name__}: {err}"
         path.write_bytes(original)
     assert not wrong, f"{fault}: not refused as corrupt: {wrong}"
-    PlanIndex.load(directory, damaged.plan_path, DEFAULT_MODEL_ID)  # restored: loads again
+    PlanIndex.load(directory, *_args(damaged))  # restored: loads again
 
 
 def test_index_is_stale_when_the_plan_changes(damaged):
     with damaged.plan_path.open("a", encoding="utf-8") as f:
         f.write("\n新增的一行。\n")
     with pytest.raises(StaleIndexError):
-        PlanIndex.load(damaged.plan_index_dir, damaged.plan_path, DEFAULT_MODEL_ID)
+        PlanIndex.load(damaged.plan_index_dir, *_args(damaged))
 
 
 def test_index_is_stale_for_another_model(damaged):
     with pytest.raises(StaleIndexError):
-        PlanIndex.load(damaged.plan_index_dir, damaged.plan_path, "intfloat/multilingual-e5-base")
+        PlanIndex.load(damaged.plan_index_dir, *_args(damaged, "intfloat/multilingual-e5-base"))
 
 
 @pytest.mark.parametrize("key", ["index_format", "parser_version", "pipeline", "plan_sha256",
@@ -362,7 +371,7 @@ def test_index_is_stale_when_the_manifest_says_another_build(damaged, key):
     manifest[key] = "0-something-else"
     path.write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(StaleIndexError):
-        PlanIndex.load(damaged.plan_index_dir, damaged.plan_path, DEFAULT_MODEL_ID)
+        PlanIndex.load(damaged.plan_index_dir, *_args(damaged))
 
 
 def test_open_without_rebuild_never_serves_a_stale_or_corrupt_index(damaged, robust_assistant,
@@ -392,7 +401,7 @@ def test_open_rebuilds_a_corrupt_index_and_answers_as_before(damaged, robust_ass
     finally:
         torch.set_num_threads(1)
     assert rebuilt.rebuilt_because and "vectors.faiss" in rebuilt.rebuilt_because
-    PlanIndex.check(damaged.plan_index_dir, damaged.plan_path, DEFAULT_MODEL_ID)  # intact now
+    PlanIndex.check(damaged.plan_index_dir, *_args(damaged))  # intact now
     reference = robust_assistant.index
     assert [p.text for p in rebuilt.index.passages] == [p.text for p in reference.passages]
     ours = rebuilt.index.vectors.reconstruct_n(0, rebuilt.index.vectors.ntotal)
@@ -400,7 +409,7 @@ def test_open_rebuilds_a_corrupt_index_and_answers_as_before(damaged, robust_ass
     np.testing.assert_allclose(ours, theirs, atol=1e-4)
     for question in ("垃圾分類要怎樣推進?", "2025年5G基站要建多少座?", "What will be done for elderly care?"):
         got, want = rebuilt.ask(question), robust_assistant.ask(question)
-        assert (got.text, got.citations, got.refused) == (want.text, want.citations, want.refused)
+        assert _key(got) == _key(want)
     sorting = rebuilt.ask("垃圾分類要怎樣推進?")
     assert not sorting.refused
     assert Place(chapter=11, section=3) in [p.section_place() for p in sorting.citations[:3]]
@@ -421,15 +430,16 @@ CONCURRENT = [
 
 
 def _key(answer: Answer) -> tuple:
-    return answer.text, tuple(answer.citations), answer.refused
+    return plain_text(answer), tuple(answer.citations), answer.refused
 
 
 def test_concurrent_asks_match_sequential(robust_assistant):
     sequential = {q: _key(robust_assistant.ask(q)) for q in CONCURRENT}
     follow_up = _key(robust_assistant.ask("那2035年呢?", history=["2025年地区生产总值要达到多少?"]))
     # a fresh Assistant over the same index: its lazy caches are first filled concurrently
+    searcher = Searcher(robust_assistant.index, robust_assistant.embedder)
     fresh = Assistant(robust_assistant.settings, robust_assistant.outline, robust_assistant.index,
-                      Searcher(robust_assistant.index, robust_assistant.embedder))
+                      searcher, ExtractiveAnswerer(robust_assistant.outline, searcher))
     calls = CONCURRENT * 2
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda q: _key(fresh.ask(q)), calls))

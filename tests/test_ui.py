@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from assistant.answer import Answer, Chart, QuestionError, Source
+from assistant.answer import Answer, Chart, Claim, QuestionError, Source
 from assistant.outline import Place
 from assistant.ui import (
     SOURCES_TITLE,
@@ -35,9 +35,9 @@ HTML_ATTACK = "<img src=x onerror=alert(1)>"
 def garbage_answer(**changes) -> Answer:
     fields = dict(
         question="垃圾分类怎么做?",
-        text="严格施行生活垃圾管理条例,推动市民养成文明习惯。〔第十一章第三节〕",
-        script="simplified", refused=False, citations=[GARBAGE],
-        sources=[Source(GARBAGE, GARBAGE_TEXT, 1.0, quotes=(GARBAGE_TEXT.split("。")[0] + "。",))],
+        claims=(Claim("嚴格施行生活垃圾管理條例,推動市民養成文明習慣。", GARBAGE),),
+        script="simplified",
+        sources=(Source(GARBAGE, GARBAGE_TEXT, 1.0, quotes=(GARBAGE_TEXT.split("。")[0] + "。",)),),
     )
     fields.update(changes)
     return Answer(**fields)
@@ -63,17 +63,18 @@ def test_answer_messages_cite_and_list_sources(outline):
 
 
 def test_answer_messages_in_traditional(outline):
-    answer = garbage_answer(text="嚴格施行生活垃圾管理條例。〔第十一章第三節〕", script="traditional")
+    answer = garbage_answer(script="traditional")
     answer_msg, sources = answer_messages(answer, outline)
     assert "[第十一章第三節]" in answer_msg["content"]
+    assert "嚴格施行生活垃圾管理條例" in answer_msg["content"]
     assert "第十一章 第三節 二、建設垃圾分類先進城區" in sources["content"]
 
 
 def test_html_and_markdown_are_escaped(outline):
     answer = garbage_answer(
         question=HTML_ATTACK,
-        text=f"{HTML_ATTACK} 与 [x](javascript:alert(1)) 都不是规划内容。〔第十一章第三节〕",
-        sources=[Source(GARBAGE, f"<script>alert(1)</script>{GARBAGE_TEXT}", 1.0)])
+        claims=(Claim(f"{HTML_ATTACK} 与 [x](javascript:alert(1)) 都不是规划内容。", GARBAGE),),
+        sources=(Source(GARBAGE, f"<script>alert(1)</script>{GARBAGE_TEXT}", 1.0),))
     text = contents(answer_messages(answer, outline))
     assert "<img" not in text and "<script" not in text
     assert "&lt;img src\\=x onerror\\=alert\\(1\\)&gt;" in text
@@ -95,8 +96,8 @@ def test_markup_only_questions_get_the_polite_message():
 
 
 def test_refusal_is_a_notice_with_clickable_suggestions(outline):
-    answer = Answer("番禺会建迪士尼吗?", "规划纲要没有涉及这个问题。", "simplified", True, [],
-                    suggestions=[Place(chapter=4, section=4, column=6), Place(appendix=2)])
+    answer = Answer("番禺会建迪士尼吗?", "simplified", refusal="not_in_plan",
+                    suggestions=(Place(chapter=4, section=4, column=6), Place(appendix=2)))
     [message] = answer_messages(answer, outline)
     content = message["content"]
     assert content.startswith("**※ 没有在规划中找到答案**")
@@ -155,9 +156,8 @@ def test_a_failing_assistant_never_shows_a_traceback(outline, caplog):
         def __init__(self):
             self.outline = outline
 
-        def stream(self, *args, **kwargs):
+        def ask(self, *args, **kwargs):
             raise RuntimeError("index exploded")
-            yield  # pragma: no cover
 
     [(messages, answer)] = list(stream_messages(Broken(), "学位有多少?", [], "自动"))
     assert answer is None and "抱歉" in messages[0]["content"]
@@ -242,9 +242,9 @@ def test_follow_ups_pass_the_earlier_questions(outline):
         def __init__(self):
             self.outline = outline
 
-        def stream(self, question, history=(), script=None):
+        def ask(self, question, history=(), script=None):
             seen.update(question=question, history=list(history), script=script)
-            yield garbage_answer(question=question)
+            return garbage_answer(question=question)
 
     history = [{"role": "user", "content": "2025年GDP目标是多少?"},
                {"role": "assistant", "content": "……"},

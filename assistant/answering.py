@@ -1,0 +1,339 @@
+"""The default answerer: offline and extractive, so every figure it shows is the plan's own.
+
+`ExtractiveAnswerer.answer(question, history)` → `Answer` (data; `render.py` writes it out).
+Steps: (1) clean the question and resolve a follow-up against the previous turn; (2) split a
+two-part question; (3) for each part, retrieve passages and score their sentences (question terms
+weighted by rarity, the passage's rank, figures for number questions); (4) answer a table question
+from its row, naming row and column; (5) refuse when the plan does not cover the question, with
+the closest sections as suggestions; a personal-advice refusal quotes the relevant policy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .answer import Answer, Chart, Claim, Source, check_question
+from .followups import Turn, resolve_follow_up
+from .normalize import detect_script, normalize
+from .outline import Outline, Place, cn_numeral
+from .passages import NAMING_COLUMNS, Passage, split_sentences
+from .refusal import Evidence, refusal_reason
+from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
+from .scope import PlanScope
+from .tuning import (
+    CONTINUATION_BAR,
+    EXTRA_ROW_BAR,
+    EXTRA_SENTENCE_BAR,
+    LEXICAL_WEIGHT,
+    MAX_ANSWER_CHARS,
+    MAX_SENTENCES,
+    NUMBER_BONUS,
+    RANK_PENALTY,
+    SHORT_SENTENCE_CHARS,
+    SHORT_SENTENCE_PENALTY,
+)
+
+__all__ = ["ExtractiveAnswerer"]
+
+HITS_FOR_SENTENCES = 8
+HITS_FOR_SOURCES = 5
+PLACES_POOL = 60
+MAX_SUGGESTIONS = 3
+MAX_RELATED = 2
+
+_NUMBER_QUESTION = re.compile(
+    r"多少|几|多大|多长|多高|比例|比重|目标|how many|how much|数量|规模|面积|what share|percent"
+)
+_DIGIT = re.compile(r"\d")
+# What a table question may ask for → the column names (the plan's own) that hold it.
+_TABLE_HINTS = {
+    "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
+    "增速": ("增速",), "增长": ("增速",), "属性": ("屬性",), "约束": ("屬性",), "预期": ("屬性",),
+    "总投资": ("總投資",), "累计": ("累計完成",), "完成投资": ("累計完成",), "计划投资": ("計劃投資",),
+    "功能定位": ("功能定位",), "定位": ("定位",), "重点产业": ("重點產業",), "产业": ("重點產業",),
+    "发展目标": ("發展目標",), "发展方向": ("發展方向",), "方向": ("發展方向",),
+}
+_REFERENCE_WORDS = re.compile(
+    r"第[一二三四五六七八九十两\d]+[章节項项个]|专栏\s*\d+|附件\s*\d"
+)
+# Words that ask what a named place is about, and nothing narrower (第八章第三节讲什么?).
+_GENERIC = set("讲 说 写 内容 主要 关于 介绍 讲的 什么 哪些 总结 概括 有 包括 看看 列出".split())
+_ITEM_PREFIX = re.compile(r"^專欄\d+ \S+ 第\d+項 (.+)$")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    passage: Passage
+    sentence: str
+    position: int
+    score: float
+    terms: frozenset[str]
+
+
+@dataclass
+class _Part:
+    """One part of a (possibly two-part) question, answered or refused."""
+
+    claims: list[Claim] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    located: list[Place] = field(default_factory=list)
+    chart: Chart | None = None
+    refusal: str | None = None
+
+
+class ExtractiveAnswerer:
+    """Answers from the plan's own sentences; built once per process by `Assistant.open`."""
+
+    def __init__(self, outline: Outline, searcher: Searcher):
+        self.outline = outline
+        self.searcher = searcher
+        self.scope = PlanScope.of(outline)
+        self.passages = searcher.passages
+        # all passages, normalised: to tell names the plan never mentions
+        self.plan_text = normalize("\n".join(p.text for p in self.passages)).replace(" ", "")
+
+    # the public call ---------------------------------------------------------------------------
+    def answer(self, question: str, history: Sequence[str | Turn] = (),
+               script: str | None = None) -> Answer:
+        """Cited claims from the plan, or a refusal with the closest places.
+
+        `history`: earlier questions (or Turns), oldest first. `script`: None follows the question.
+        Raises QuestionError for empty, over-long or wordless input.
+        """
+        question = check_question(question)
+        script = script or detect_script(question)
+        earlier = [t for t in (self._clean_turn(h) for h in history) if t is not None]
+        resolved = resolve_follow_up(question, earlier, self.searcher.index.tokenizer)
+        parts = [self._answer_part(part) for part in split_question(resolved)]
+        answered = [p for p in parts if not p.refusal]
+        common = {"question": question, "script": script, "scope": self.scope,
+                  "resolved_question": resolved if resolved != question else None}
+        if not answered:
+            refusal = parts[0].refusal or "not_in_plan"
+            return Answer(refusal=refusal, suggestions=tuple(self._suggestions(parts)),
+                          claims=tuple(c for p in parts for c in p.claims),
+                          sources=tuple(s for p in parts for s in p.sources), **common)
+        claims = _unique(c for part in answered for c in part.claims)
+        cited = {c.place.section_place() for c in claims}
+        related = [p for part in answered for p in part.located if p.section_place() not in cited]
+        return Answer(
+            claims=tuple(claims),
+            sources=tuple(s for part in answered for s in part.sources),
+            related=tuple(dict.fromkeys(related))[:MAX_RELATED],
+            chart=next((p.chart for p in answered if p.chart), None),
+            **common,
+        )
+
+    @staticmethod
+    def _clean_turn(turn: str | Turn) -> Turn | None:
+        text = turn.question if isinstance(turn, Turn) else turn
+        try:
+            cleaned = check_question(text)
+        except ValueError:
+            return None
+        return Turn(cleaned, turn.items) if isinstance(turn, Turn) else Turn(cleaned)
+
+    # one part ----------------------------------------------------------------------------------
+    def _evidence(self, scores, hits: list[Hit], weights: dict[str, float]) -> Evidence:
+        searcher = self.searcher
+        found: set[str] = set()
+        for hit in hits[:3]:
+            found |= searcher.passage_tokens[hit.passage.id]
+        bm25_places = [p.place for p in group_hits(searcher.rank(scores, 20, "bm25"))[:3]]
+        dense_places = [p.place for p in group_hits(searcher.rank(scores, 20, "dense"))[:3]]
+        dense = scores.dense
+        z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
+        top_text = normalize(" ".join(h.passage.context_text for h in hits[:5])).replace(" ", "")
+        return Evidence(term_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)),
+                        top_text, has_topic=bool(weights))
+
+    def _answer_part(self, question: str) -> _Part:
+        searcher = self.searcher
+        scores = searcher.scores(question)
+        weights = searcher.term_weights(list(scores.tokens))
+        hits = searcher.rank(scores, k=12)
+        places = [self.outline.titled(loc.place)
+                  for loc in group_hits(searcher.rank(scores, k=PLACES_POOL))]
+        reference = scores.reference
+        if reference is not None and not any(reference.matches(p.place) for p in self.passages):
+            return _Part(located=places, refusal="no_such_place")
+        if reference is not None and self._only_reference(question):
+            overview = self._overview(reference)
+            if overview is not None:
+                return overview
+        refusal = refusal_reason(question, self._evidence(scores, hits, weights), self.scope,
+                                 self.plan_text)
+        if refusal and refusal != "personal":
+            return _Part(located=places, refusal=refusal)
+        number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
+        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], weights, number_question))
+        claims, chart = [], None
+        for c in chosen:
+            if c.passage.kind == "row":
+                text, row_chart = self._table_sentence(c.passage, question)
+                chart = chart or row_chart
+                claims.append(Claim(text, c.passage.place))
+            else:
+                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place))
+        quotes: dict[int, list[str]] = {}
+        for c in chosen:
+            quotes.setdefault(c.passage.id, []).append(c.sentence)
+        sources = [Source(h.passage.place, h.passage.text, h.score, tuple(quotes.get(h.passage.id, ())))
+                   for h in hits[:HITS_FOR_SOURCES]]
+        sources.sort(key=lambda s: not s.quotes)
+        if refusal == "personal":  # no advice; the policy it touches, quoted as context
+            return _Part(claims[:1], sources[:1], places, None, refusal)
+        return _Part(claims, sources, places, chart)
+
+    # sentences ---------------------------------------------------------------------------------
+    def _candidates(self, hits: list[Hit], weights: dict[str, float],
+                    number_question: bool) -> list[_Candidate]:
+        top = hits[0].score if hits and hits[0].score > 0 else 1.0
+        tokenizer = self.searcher.index.tokenizer
+        out = []
+        for rank, hit in enumerate(hits):
+            if hit.passage.kind == "notes" and rank > 0:
+                continue
+            prior = max(hit.score, 0) / top
+            for pos, sentence in enumerate(hit.passage.sentences):
+                terms = frozenset(tokenizer(sentence)) & weights.keys()
+                lexical = term_coverage(weights, terms)
+                score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior - RANK_PENALTY * rank
+                if number_question and _DIGIT.search(sentence):
+                    score += NUMBER_BONUS
+                if len(sentence) < SHORT_SENTENCE_CHARS:
+                    score -= SHORT_SENTENCE_PENALTY
+                out.append(_Candidate(hit.passage, sentence, pos, score, terms))
+        out.sort(key=lambda c: -c.score)
+        return out
+
+    # tables ------------------------------------------------------------------------------------
+    def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
+        """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked
+        column first."""
+        table = getattr(self.outline.find(passage.place), "table", None)
+        row = None
+        if table is not None:
+            row = next((r for r in table.all_rows()
+                        if r.place == passage.place and r.place.title == passage.place.title), None)
+        if row is None:
+            return passage.text, None
+        asked = normalize(question)
+        wanted = {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
+        pairs = [(h, v) for h, v in zip(table.header, row.cells, strict=True)
+                 if v and h not in NAMING_COLUMNS and h != "類別"]
+        first = [(h, v) for h, v in pairs if any(w in h for w in wanted)]
+        body = ";".join(f"{h} {v}" for h, v in first + [p for p in pairs if p not in first])
+        return f"{passage.place.title}:{body.rstrip('。')}。", _chart(table.header, row.cells,
+                                                                      passage.place)
+
+    # named places ------------------------------------------------------------------------------
+    def _only_reference(self, question: str) -> bool:
+        """'第八章第三节讲什么?': the question names a place and asks for nothing narrower."""
+        rest = self.searcher.index.tokenizer(_REFERENCE_WORDS.sub(" ", normalize(question)))
+        return all(t in _GENERIC or len(t) == 1 or t.isdigit() for t in rest)
+
+    def _overview(self, ref: Reference) -> _Part | None:
+        """What a named place is: its label, what it contains, its opening sentences."""
+        passages = [p for p in self.passages if ref.matches(p.place)]
+        if not passages:
+            return None
+        first = passages[0]
+        if ref.row is not None:
+            text = self._table_sentence(first, "")[0] if first.kind == "row" else first.text
+            return _Part([Claim(_strip_item_prefix(text), first.place)],
+                         [Source(first.place, first.text, 1.0, (first.text,))], [first.place])
+        p = first.place
+        group = (Place(appendix=p.appendix) if p.appendix is not None
+                 else Place(chapter=p.chapter, section=ref.section if ref.column is None else p.section,
+                            column=ref.column))
+        node = self.outline.find(group)
+        if node is None:
+            return None
+        contents, opening = "", ""
+        if hasattr(node, "table"):
+            names = [r.place.title for r in node.table.rows]
+            shown = "、".join(names[:20]) + ("等" if len(names) > 20 else "")
+            contents = f"共{len(names)}項:{shown}。"
+        else:
+            if getattr(node, "subsections", None):
+                contents = "包括:" + ";".join(f"{cn_numeral(s.number)}、{s.title}"
+                                               for s in node.subsections) + "。"
+            elif hasattr(node, "sections"):
+                contents = "包括:" + ";".join(f"第{cn_numeral(s.number)}節 {s.title}"
+                                               for s in node.sections) + "。"
+            if first.kind == "paragraph":
+                opening = "".join(split_sentences(first.text)[:2])
+        sources = [Source(q.place, q.text, 1.0, (opening,) if q is first and opening else ())
+                   for q in passages[:HITS_FOR_SOURCES]]
+        return _Part([Claim(f"{node.place.label()}。{contents}{opening}", node.place)], sources,
+                     [node.place])
+
+    def _suggestions(self, parts: list[_Part]) -> list[Place]:
+        return list(dict.fromkeys(p for part in parts for p in part.located))[:MAX_SUGGESTIONS]
+
+
+def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The best sentence, plus up to two that add question terms or continue it; never one twice."""
+    if not candidates:
+        return []
+    best = candidates[0]
+    chosen = [best]
+    covered = set(best.terms)
+    seen = {normalize(best.sentence)}
+    length = len(best.sentence)
+    bar = EXTRA_ROW_BAR if best.passage.kind == "row" else EXTRA_SENTENCE_BAR
+    for c in candidates[1:]:
+        if len(chosen) >= MAX_SENTENCES or length + len(c.sentence) > MAX_ANSWER_CHARS:
+            continue
+        if normalize(c.sentence) in seen:
+            continue
+        adds_terms = bool(c.terms - covered) and c.score >= bar * best.score
+        continues = (c.passage.id == best.passage.id and abs(c.position - best.position) == 1
+                     and c.score >= CONTINUATION_BAR * best.score and best.passage.kind == "paragraph")
+        if adds_terms or continues:
+            chosen.append(c)
+            covered |= c.terms
+            seen.add(normalize(c.sentence))
+            length += len(c.sentence)
+    # the best sentence's passage first, in reading order; then the others as ranked
+    return sorted(chosen, key=lambda c: (c.passage.id != best.passage.id, c.position))
+
+
+def _chart(header: tuple[str, ...], cells: tuple[str, ...], place: Place) -> Chart | None:
+    """An indicator row's numeric values, when it has at least two (appendix tables only)."""
+    if place.appendix is None:
+        return None
+    points = []
+    for name, value in zip(header, cells, strict=True):
+        m = re.fullmatch(r"[\[(]?[≥≤]?(-?\d+(?:\.\d+)?)(?:左右)?[\])]?\*?", value)
+        if m and name != "序號" and not name.startswith("2016"):
+            points.append((name, float(m.group(1))))
+    if len(points) < 2:
+        return None
+    unit = ""
+    if "單位" in header:
+        unit = cells[header.index("單位")]
+    elif m := re.search(r"\(([^()]*)\)$", place.title):
+        unit = m.group(1)
+    return Chart(place.title, unit, tuple(points))
+
+
+def _strip_item_prefix(sentence: str) -> str:
+    """List items are stored as `專欄N title 第k項 name:text`; the answer quotes `name:text`."""
+    m = _ITEM_PREFIX.match(sentence)
+    return m.group(1) if m else sentence
+
+
+def _unique(claims) -> list[Claim]:
+    """Claims in order, a sentence said once (two parts may pick the same one)."""
+    seen: set[str] = set()
+    out = []
+    for claim in claims:
+        key = normalize(claim.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(claim)
+    return out

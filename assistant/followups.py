@@ -1,0 +1,84 @@
+"""Follow-up questions: told apart from new ones, and resolved against the previous turn.
+
+A question is a follow-up only when it is elliptic: it refers back (那…呢, 其中, 第二个, what
+about …) or is nothing but a year or an aspect, and lacks a topic of its own. A self-contained
+question is never merged with the one before it, however short.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+__all__ = ["Turn", "is_follow_up", "resolve_follow_up"]
+
+# Words that point back to the previous turn: Mandarin, Cantonese and English.
+_BACK_REFERENCE = re.compile(
+    r"^(那么|那麼|那个|那個|那|还有|還有|另外|其中|然后|然後|它|佢|这个|這個|呢个|呢個|咁"
+    r"|and|what about|how about)",
+    re.IGNORECASE,
+)
+_ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?)\s*[?？!！。]*$")
+_ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(个|個|项|項|条|條)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年?")
+MAX_ELLIPTIC_TOPIC_TERMS = 2  # a back-reference with more topic terms than this stands alone
+
+
+@dataclass(frozen=True)
+class Turn:
+    """An earlier question and, when known, the list items its answer named (for 第二个…)."""
+
+    question: str
+    items: tuple[str, ...] = ()
+
+
+def _core(question: str) -> str:
+    text = _BACK_REFERENCE.sub("", question.strip())
+    return _ELLIPTIC_END.sub("", text).strip(" ,，?？")
+
+
+def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool:
+    """Elliptic and without a topic of its own. `topic_terms` gives a text's search terms."""
+    text = question.strip()
+    core = _core(text)
+    bare = _ORDINAL.sub(" ", _YEAR.sub(" ", core))
+    terms = [t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()]
+    if _BACK_REFERENCE.match(text) or _ORDINAL.search(text):
+        return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
+    # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
+    return bool(_ELLIPTIC_END.search(text)) and not terms
+
+
+def resolve_follow_up(question: str, history: Sequence[str | Turn],
+                      topic_terms: Callable[[str], list[str]]) -> str:
+    """'那2035年呢?' after '2025年GDP目标是多少?' → '2035年GDP目标是多少?'; '第二个呢?' after an
+    answer that listed items → that item; '其中农村的呢' → the previous question narrowed by it.
+    A question that is not a follow-up comes back unchanged."""
+    turns = [h if isinstance(h, Turn) else Turn(h) for h in history if h and str(h).strip()]
+    turns = [t for t in turns if t.question.strip()]
+    if not turns or not is_follow_up(question, topic_terms):
+        return question
+    previous = turns[-1]
+    new_year, old_year = _YEAR.search(question), _YEAR.search(previous.question)
+    if new_year and old_year:
+        year = new_year.group(1) + "年"
+        rest = previous.question[old_year.end():]
+        return previous.question[: old_year.start()] + year + rest.lstrip("年")
+    if (m := _ORDINAL.search(question)) and previous.items:
+        n = _ordinal_value(m.group(1))
+        if n is not None and 1 <= n <= len(previous.items):
+            return f"{previous.items[n - 1]}{_core(_ORDINAL.sub('', question))}"
+    core = _core(question)
+    return f"{previous.question.rstrip('?？ ')} {core}".strip()
+
+
+def _ordinal_value(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    digits = "一二三四五六七八九"
+    if text in digits:
+        return digits.index(text) + 1
+    if text == "十":
+        return 10
+    return None

@@ -1,0 +1,50 @@
+"""What a plan covers, read from its own outline: the district, the period, the years it reports.
+
+Messages ("the plan covers Panyu District only", "written for 2021–2025 with a 2035 vision", "it
+has 14 chapters…") and the refusal rules use these, so nothing Panyu-specific is a literal in code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .outline import Outline
+
+__all__ = ["PlanScope"]
+
+_DISTRICT = re.compile(r"([^市省\s]{1,6}?[區区縣县市])(?:國民|国民)")
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*[—–\-~至到]\s*((?:19|20)\d{2})年")
+_VISION = re.compile(r"((?:19|20)\d{2})年(?:遠景|远景)")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class PlanScope:
+    title: str
+    district: str  # 番禺區
+    start: int  # first year of the plan period
+    end: int  # last year of the plan period
+    vision: int | None  # the long-range target year (2035)
+    reported_years: frozenset[int]  # years the plan's tables and targets report
+    chapters: int
+    sections: int
+    columns: int
+    appendices: int
+
+    @classmethod
+    def of(cls, outline: Outline) -> PlanScope:
+        title = outline.title
+        district = m.group(1) if (m := _DISTRICT.search(title)) else ""
+        text = "".join(outline.preamble)
+        start, end = (int(m.group(1)), int(m.group(2))) if (m := _PERIOD.search(text)) else (0, 0)
+        vision = int(m.group(1)) if (m := _VISION.search(title)) else None
+        years = {int(y) for a in outline.appendices for h in a.table.header for y in _YEAR.findall(h)}
+        years |= {y for y in (start - 1, end, vision) if y}
+        return cls(title, district, start, end, vision, frozenset(years), len(outline.chapters),
+                   len(outline.sections), len(outline.columns), len(outline.appendices))
+
+    @property
+    def district_short(self) -> str:
+        """番禺 (without 區): what residents type."""
+        return self.district[:-1] if len(self.district) > 2 else self.district
