@@ -14,12 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .answer import Answer, Chart, Claim, Source, check_question
 from .followups import Turn, resolve_follow_up
 from .normalize import detect_script, normalize
 from .outline import Outline, Place, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
-from .refusal import Evidence, refusal_reason
+from .refusal import Evidence, category_reason, refusal_reason
 from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
 from .scope import PlanScope
 from .tuning import (
@@ -31,14 +33,18 @@ from .tuning import (
     MAX_SENTENCES,
     NUMBER_BONUS,
     RANK_PENALTY,
+    ROW_WITHOUT_YEAR_PENALTY,
+    SENTENCE_SIMILARITY_WEIGHT,
     SHORT_SENTENCE_CHARS,
     SHORT_SENTENCE_PENALTY,
+    YEAR_BONUS,
 )
 
 __all__ = ["ExtractiveAnswerer"]
 
 HITS_FOR_SENTENCES = 8
 HITS_FOR_SOURCES = 5
+EVIDENCE_PASSAGES = 3  # a place or year the question names must stand in this many best passages
 PLACES_POOL = 60
 MAX_SUGGESTIONS = 3
 MAX_RELATED = 2
@@ -47,6 +53,7 @@ _NUMBER_QUESTION = re.compile(
     r"多少|几|多大|多长|多高|比例|比重|目标|how many|how much|数量|规模|面积|what share|percent"
 )
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
     "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
@@ -91,6 +98,9 @@ class ExtractiveAnswerer:
         self.searcher = searcher
         self.scope = PlanScope.of(outline)
         self.passages = searcher.passages
+        # where each passage's sentences start in the index's sentence vectors
+        owners = searcher.sentence_owner
+        self.sentence_start = np.searchsorted(owners, np.arange(len(self.passages)))
         # all passages, normalised: to tell names the plan never mentions
         self.plan_text = normalize("\n".join(p.text for p in self.passages)).replace(" ", "")
 
@@ -135,8 +145,18 @@ class ExtractiveAnswerer:
             return None
         return Turn(cleaned, turn.items) if isinstance(turn, Turn) else Turn(cleaned)
 
+    def assess(self, question: str) -> tuple[Evidence, str | None]:
+        """The refusal inputs for one question: its evidence and the category rule that refuses
+        it, if any (for calibrating the evidence model, bench/calibrate_refusal.py)."""
+        question = check_question(question)
+        scores = self.searcher.scores(question)
+        weights = self.searcher.term_weights(list(scores.tokens))
+        evidence = self._evidence(question, scores, self.searcher.rank(scores, k=12), weights)
+        return evidence, category_reason(question, evidence, self.scope, self.plan_text)
+
     # one part ----------------------------------------------------------------------------------
-    def _evidence(self, scores, hits: list[Hit], weights: dict[str, float]) -> Evidence:
+    def _evidence(self, question: str, scores, hits: list[Hit],
+                  weights: dict[str, float]) -> Evidence:
         searcher = self.searcher
         found: set[str] = set()
         for hit in hits[:3]:
@@ -145,9 +165,16 @@ class ExtractiveAnswerer:
         dense_places = [p.place for p in group_hits(searcher.rank(scores, 20, "dense"))[:3]]
         dense = scores.dense
         z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
-        top_text = normalize(" ".join(h.passage.context_text for h in hits[:5])).replace(" ", "")
-        return Evidence(term_coverage(weights, found), z, bool(set(bm25_places) & set(dense_places)),
-                        top_text, has_topic=bool(weights))
+        expansion = scores.expansion
+        expansion_top = float(np.nanmax(expansion)) if expansion is not None and \
+            not np.isnan(expansion).all() else 0.0
+        top_text = normalize(" ".join(h.passage.context_text for h in hits[:EVIDENCE_PASSAGES]))
+        return Evidence(
+            coverage=term_coverage(weights, found), dense_z=z, dense_top=float(dense.max()),
+            sentence_top=float(scores.sentence.max()) if scores.sentence is not None else 0.0,
+            expansion_top=expansion_top, agreement=bool(set(bm25_places) & set(dense_places)),
+            has_topic=bool(weights), english=detect_script(question) == "english",
+            top_text=top_text.replace(" ", ""))
 
     def _answer_part(self, question: str) -> _Part:
         searcher = self.searcher
@@ -163,12 +190,14 @@ class ExtractiveAnswerer:
             overview = self._overview(reference)
             if overview is not None:
                 return overview
-        refusal = refusal_reason(question, self._evidence(scores, hits, weights), self.scope,
+        refusal = refusal_reason(question, self._evidence(question, scores, hits, weights), self.scope,
                                  self.plan_text)
         if refusal and refusal != "personal":
             return _Part(located=places, refusal=refusal)
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
-        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], weights, number_question))
+        years = frozenset(_YEAR.findall(question))
+        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], weights, number_question,
+                                          scores.sentence, years))
         claims, chart = [], None
         for c in chosen:
             if c.passage.kind == "row":
@@ -188,10 +217,24 @@ class ExtractiveAnswerer:
         return _Part(claims, sources, places, chart)
 
     # sentences ---------------------------------------------------------------------------------
-    def _candidates(self, hits: list[Hit], weights: dict[str, float],
-                    number_question: bool) -> list[_Candidate]:
+    def _candidates(self, hits: list[Hit], weights: dict[str, float], number_question: bool,
+                    similarity: np.ndarray | None, years: frozenset[str] = frozenset()
+                    ) -> list[_Candidate]:
+        """Every sentence of the best passages, scored: rarity-weighted question terms it holds
+        (any script: both sides are normalised), its cosine to the question (English and
+        colloquial questions share few words with it), and its passage's rank. A question that
+        names a year prefers sentences about that year: a table row without that year's column
+        cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table)."""
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         tokenizer = self.searcher.index.tokenizer
+        cosines = {}
+        if similarity is not None:
+            for hit in hits:
+                start = int(self.sentence_start[hit.passage.id])
+                for pos in range(len(hit.passage.sentences)):
+                    cosines[hit.passage.id, pos] = float(similarity[start + pos])
+        low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
+        spread = high - low if high > low else 1.0
         out = []
         for rank, hit in enumerate(hits):
             if hit.passage.kind == "notes" and rank > 0:
@@ -200,11 +243,19 @@ class ExtractiveAnswerer:
             for pos, sentence in enumerate(hit.passage.sentences):
                 terms = frozenset(tokenizer(sentence)) & weights.keys()
                 lexical = term_coverage(weights, terms)
-                score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior - RANK_PENALTY * rank
+                semantic = (cosines.get((hit.passage.id, pos), low) - low) / spread
+                score = (LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior
+                         + SENTENCE_SIMILARITY_WEIGHT * semantic - RANK_PENALTY * rank)
                 if number_question and _DIGIT.search(sentence):
                     score += NUMBER_BONUS
                 if len(sentence) < SHORT_SENTENCE_CHARS:
                     score -= SHORT_SENTENCE_PENALTY
+                if years:
+                    named = any(year in sentence for year in years)
+                    if named:
+                        score += YEAR_BONUS
+                    elif hit.passage.kind == "row":
+                        score -= ROW_WITHOUT_YEAR_PENALTY
                 out.append(_Candidate(hit.passage, sentence, pos, score, terms))
         out.sort(key=lambda c: -c.score)
         return out

@@ -15,116 +15,141 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .scope import PlanScope
-from .tuning import (
-    AGREEMENT_BONUS,
-    DENSE_Z_CENTRE,
-    DENSE_Z_WEIGHT,
-    ENGLISH_NO_TOPIC_Z,
-    OTHER_PLACE_COVERAGE,
-    PAST_EVENT_COVERAGE,
-    REFUSE_BELOW,
-)
+from .tuning import EVIDENCE_BIAS, EVIDENCE_WEIGHTS, REFUSE_BELOW
 
-__all__ = ["Evidence", "refusal_reason"]
+__all__ = ["EVIDENCE_FEATURES", "Evidence", "category_reason", "refusal_reason"]
+
+EVIDENCE_FEATURES = ("coverage", "dense_z", "dense_top", "sentence_top", "expansion_top",
+                     "agreement", "has_topic", "english")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """How well the retrieved text covers the question: the inputs of the evidence rule."""
+    """How well the retrieved text covers the question: the inputs of the evidence model."""
 
     coverage: float  # rarity-weighted share of the question's terms found in the best passages
     dense_z: float  # how far the best passage's cosine stands above the rest (z-score)
+    dense_top: float  # the best passage's cosine
+    sentence_top: float  # the best sentence's cosine
+    expansion_top: float  # the best resident-question cosine (question ~ question)
     agreement: bool  # BM25 and dense agree on one of their top-3 places
-    top_text: str = ""  # the best passages' text, normalised (Simplified)
     has_topic: bool = True  # the question has a search term at all
+    english: bool = False
+    top_text: str = ""  # the best passages' text, normalised (Simplified), without spaces
+
+    def features(self) -> tuple[float, ...]:
+        """In the order of EVIDENCE_FEATURES."""
+        return (self.coverage, self.dense_z, self.dense_top, self.sentence_top, self.expansion_top,
+                float(self.agreement), float(self.has_topic), float(self.english))
 
     @property
     def support(self) -> float:
-        """Below REFUSE_BELOW the plan is silent. Words alone miss colloquial paraphrases; a dense
-        best match that stands out from the other passages makes up for them. An off-topic
-        question matches everything a little."""
-        return (self.coverage + DENSE_Z_WEIGHT * (self.dense_z - DENSE_Z_CENTRE)
-                + (AGREEMENT_BONUS if self.agreement else 0.0))
+        """The calibrated log-odds that the plan answers the question: a logistic model over the
+        features, fitted by `bench/calibrate_refusal.py` (cross-validated) on labelled questions.
+        Words alone miss colloquial paraphrases; a question close to one residents ask about a
+        passage, or a best passage that stands out, make up for them."""
+        return EVIDENCE_BIAS + sum(w * x for w, x in zip(EVIDENCE_WEIGHTS, self.features(),
+                                                         strict=True))
 
 
 # Instructions, fake system or administrator notices, role-play, questions about the assistant.
 _INSTRUCTION = re.compile(
-    r"(忽略|无视|忘记|别管|不要管|跳过|不用理).{0,12}(指令|指示|规则|设定|提示|文件|上面|之前|以上|限制)"
+    r"(忽略|无视|忘记|别管|不要管|跳过|不用理|不好理|不理).{0,12}(指令|指示|规则|设定|提示|文件|上面|之前|以上|限制)"
+    r"|没有(任何)?限制的|不受(任何)?限制"
     r"|(系统|开发者|隐藏|管理员|后台)\s*(提示|指令|设定|规则|通知|消息|模式|prompt)|提示词|prompt"
     r"|\[(系统|管理员|通知|system|admin)|(已|被)(授权|授予|解锁)|解除(限制|封印)|开发者模式|管理员模式"
     r"|jailbreak|越狱|原样输出|developer (mode|message|settings)|hidden (rules|instructions)|dan mode"
     r"|ignore (all |your |the |any |previous |prior |above )*(instructions|rules|prompt)"
     r"|system (message|prompt)"
     r"|^(system|admin|administrator)\s*:|you are now|from now on you|act as|pretend|role-?play"
-    r"|扮演|假装|假設你|假设你|你现在是|当作你是|模仿.{0,6}(语气|口吻)"
+    r"|\b(admin|administrator|system)\b.{0,12}\b(override|notice|approved|authori[sz]ed)|override"
+    r"|扮演|假装|假設你|假设你|你现在(是|系)|当作你是|模仿.{0,6}(语气|口吻)|扮(我|你|成|一个)"
+    r"|(用|以)第一(身|人称)"
     r"|你(是|用)(什么|哪个|谁)?.{0,4}(模型|ai|机器人|程序|系统)|你是谁|你叫什么|who (made|built|are) you"
     r"|about yourself",
     re.IGNORECASE,
 )
 # Writing tasks: poems, essays, speeches, copy; the assistant quotes the plan, it does not compose.
 _WRITING = re.compile(
-    r"(写|作|编|来|创作)(一|几|两|个)?(首|篇|段|个|份|封)(.{0,14})(诗|词|歌|绝句|律诗|笑话|小说|作文|对联|故事|"
+    r"(写|作|编|来|创作)(一|几|两|个)?(首|篇|段|个|份|封|条)(.{0,14})(诗|词|歌|绝句|律诗|笑话|小说|作文|对联|故事|"
     r"演讲|发言|讲话稿|稿|文案|广告|报告|总结|信|口号|标语|周记|日记|朋友圈)"
-    r"|(帮|替|给)我(写|编|做|起草|拟|润色|翻译)|写(一|个|份)?(作文|演讲稿|发言稿|文案|广告词|总结报告|心得)"
+    r"|(帮|替|给|为)(我|我们)\S{0,8}(写|编|做|起草|拟|润色|翻译|改写)"
+    r"|写(一|个|份|条)?(作文|演讲稿|发言稿|文案|广告|总结报告|心得)|改写|改编|脚本|剧本"
     r"|poem|haiku|joke|essay|speech|slogan|\b(write|compose|draft)\b",
     re.IGNORECASE,
 )
+# Advice for the asker's own life: a first person with a should/which choice, money decisions.
 _PERSONAL = re.compile(
-    r"我(应该|该不该|要不要|应不应该|应唔应该|适合|适不适合|好不好|该).{0,10}"
-    r"(买|卖|投资|搬|选|报|读|辞职|创业|开店|租|借|贷|入手|换)"
-    r"|值不值得(买|投|去|读)|好不好(买|投)|好唔好|抵唔抵|划不划算|划算吗|股票|基金|彩票|炒股|理财|算命|风水"
-    r"|should i\b|worth (buying|investing)|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b"
-    r"|\bmy (money|savings)\b"
-    r"|\bstocks?\b|\bshares\b|\bcrypto",
+    r"我(自己|们家|家|孩子|个仔|个女|儿子|女儿|老公|老婆|父母|屋企)?.{0,20}"
+    r"(应该|该不该|要不要|应不应该|适合|合适|适不适合|该|定系|还是)"
+    r"|(好不好|好唔好|值不值得|值唔值|抵唔抵|划不划算|划算吗|该不该|要不要)[?？!。 ]*$"
+    r"|值不值得(买|投|去|读)|股票|彩票|炒股|算命|风水"
+    r"|should (i|we|my)\b|worth (buying|investing)|good idea for me|for me to\b|\bmy (money|savings)\b"
+    r"|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b|\bstocks?\b|\bshares\b|\bcrypto",
     re.IGNORECASE,
 )
+# Which particular school, hospital or shop is better: a which-question with a comparison.
 _RANKING = re.compile(
-    r"哪(家|间|所|个|位|条)?.{0,10}(最好|最差|最便宜|最贵|最出名|最正|最靓|最好吃|好吃|好玩|排第一|最强|最牛|口碑)"
-    r"|(推荐|介绍)(一|几|个|间|家|所|些)|有什么好(吃|玩)的|排名|排行|排行榜|测评|哪家强"
+    r"(哪|边)(家|间|所|个|位|条)?.{0,12}(最|好些|好啲|厉害|出名|好吃|好玩|口碑|排第一)"
+    r"|(哪|边)(家|间|所|个|位|条).{0,4}(更好|较好|更强)"
+    r"|(最|更)(好|厉害|强|差|难|便宜|贵|出名|正|靓|好吃|好玩).{0,10}(是哪|哪|边)"
+    r"|(推荐|推介|介绍)(一|几|个|间|家|所|些|下)|(推荐|推介)[?？!。 ]*$|有什么好(吃|食|玩)的|排名|排行|哪家强"
     r"|\b(recommend|best|top \d+|ranking|rank)\b",
     re.IGNORECASE,
 )
 # Live data: today's weather, prices, timetables, opening hours, current actual values, news,
 # who holds an office now.
 _LIVE = re.compile(
-    r"天气|下雨|气温|温度|带伞|刮风|台风什么时候|几点|营业时间|开门|关门|门票|票价|房价|楼价|二手房|二手楼|均价|"
-    r"多少钱一|油价|菜价|股价|汇率|比分|时刻表|班次|电话号码|电话是|地址在|星期几|几号|"
+    r"天气|气温|带伞|刮风|(今天|今晚|明天|周末|下周)\S{0,6}(雨|热|冷)|会不会下雨|下雨吗|台风什么时候|"
+    r"几点|营业时间|开门|关门|门票|票价|房价|楼价|二手房|二手楼|均价|多少钱一(斤|张|碗|杯|份|平)|"
+    r"油价|菜价|股价|汇率|比分|时刻表|班次|下一班|电话号码|电话是|地址在|星期几|几号|"
     r"今天|今日|明天|昨天|此刻|实时|本周|这周|下周|明年|后年|前年|最新消息|新闻|现任|区长|市长|书记是谁"
     r"|实际.{0,8}(现在|目前|今年|最新)|(现在|目前|今年|最新).{0,8}实际"
     r"|weather|\brain\b|forecast|ticket|price of|opening hours|timetable|phone number|today|tomorrow|"
-    r"yesterday|this week|next week|right now|latest news|who is the (mayor|head|party secretary)",
+    r"yesterday|this week|next week|right now|latest news|who is the (mayor|head|party secretary)|"
+    r"exchange rate|next (bus|train)|\bcurrent(ly)?\b",
     re.IGNORECASE,
 )
 # Things a five-year plan never contains: entertainment, celebrities, general knowledge.
 _OFF_TOPIC = re.compile(
-    r"电影|明星|演唱会|比分|世界杯|足球赛|篮球赛|菜谱|怎么煮|怎么做饭|食谱|星座|签证|护照|"
-    r"movie|celebrity|football|world cup|recipe|cook",
+    r"电影|明星|演唱会|比分|世界杯|足球赛|篮球赛|菜谱|怎么煮|怎么做饭|食谱|星座|签证|护照|首都|"
+    r"\d\s*[-+*/×÷]\s*\d+\s*(=|等于|是多少)|平方根|等于几|食什么好|吃什么好|"
+    r"movie|celebrity|football|world cup|recipe|cook|capital of|square root",
     re.IGNORECASE,
 )
 # Words that ask about something that has happened (news, actual results), not about the plan.
-_PAST_EVENT = re.compile(r"开通了|已经|最近|今年|去年|目前|现在|最新|刚刚|举办|举行|开幕|什么时候")
+_PAST_EVENT = re.compile(r"开通了|已经|最近|今年|去年|目前|现在|最新|刚刚|举办|举行|开幕|发生|什么时候|实际")
+# The outcome of something planned (when it finally opened, whether a target was actually met):
+# the plan was written before, it cannot know.
+_OUTCOME = re.compile(
+    r"(最终|最后|实际|到底)(是)?(哪一?年|哪天|什么时候|几时|有没有|达到|完成|实现)"
+    r"|\b(happened|actually|did .{0,30}(reach|achieve|open|finish|complete|meet))\b",
+    re.IGNORECASE,
+)
+_PERIOD_NAME = re.compile(r"十([一二三四五六七八九])五")
 # Places a resident may ask about instead of the plan's district: Guangzhou's other districts,
 # other cities and countries. Asked in the plan's own context (a link it plans) they are fine.
 _OTHER_PLACES = """
     越秀 海珠 荔湾 天河 白云 黄埔 花都 南沙 从化 增城 北京 上海 天津 重庆 深圳 佛山 东莞 珠海 中山
     江门 惠州 肇庆 清远 汕头 湛江 韶关 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
     前海 横琴 美国 英国 日本 韩国 加拿大 澳洲 澳大利亚 新加坡 欧洲 泰国
-    hong kong macau macao shenzhen foshan beijing shanghai tianhe haizhu nansha shunde
 """.split()
+# The plan's own short forms for a place: 港澳 speaks of Hong Kong and Macao together.
+_ALIASES = {"香港": ("港澳", "香港"), "澳门": ("港澳", "澳门"), "佛山": ("广佛", "佛山")}
 _ENGLISH_PLACES = {"hong": "香港", "macau": "澳门", "macao": "澳门", "shenzhen": "深圳", "foshan": "佛山",
                    "beijing": "北京", "shanghai": "上海", "tianhe": "天河", "haizhu": "海珠",
-                   "nansha": "南沙", "shunde": "顺德"}
+                   "nansha": "南沙", "shunde": "顺德", "dongguan": "东莞", "zhuhai": "珠海",
+                   "zhongshan": "中山", "singapore": "新加坡", "japan": "日本", "korea": "韩国",
+                   "america": "美国", "usa": "美国", "britain": "英国", "uk": "英国", "taiwan": "台湾",
+                   "europe": "欧洲", "canada": "加拿大", "australia": "澳大利亚", "thailand": "泰国"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def refusal_reason(question: str, evidence: Evidence, scope: PlanScope, plan_text: str) -> str | None:
-    """Why the plan cannot answer, or None. Rules by category first, then the evidence score.
-
-    `plan_text` is the whole plan, normalised: a place it never mentions is asked for its own sake.
-    """
-    simplified = normalize(question).replace(" ", "")
+def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_text: str) -> str | None:
+    """The category rules alone: instructions, writing, personal advice, rankings, live data,
+    other places, periods the plan does not report."""
     spaced = normalize(question)
-    english = not _CJK.search(simplified)
+    simplified = spaced.replace(" ", "")
     if _INSTRUCTION.search(question) or _INSTRUCTION.search(spaced):
         return "instruction"
     if _WRITING.search(spaced):
@@ -133,16 +158,24 @@ def refusal_reason(question: str, evidence: Evidence, scope: PlanScope, plan_tex
         return "personal"
     if _RANKING.search(spaced):
         return "ranking"
-    if _LIVE.search(spaced) or _OFF_TOPIC.search(spaced):
-        return "live_data" if _LIVE.search(spaced) else "not_in_plan"
+    if _LIVE.search(spaced):
+        return "live_data"
+    if _OFF_TOPIC.search(spaced):
+        return "not_in_plan"
     if other := _other_place(simplified, spaced, evidence, scope, plan_text):
         return other
-    if _outside_period(simplified, evidence, scope):
+    if _OUTCOME.search(spaced) or _outside_period(simplified, evidence, scope):
         return "outside_period"
-    if _PAST_EVENT.search(simplified) and evidence.coverage < PAST_EVENT_COVERAGE:
-        return "not_in_plan"
-    if english and not evidence.has_topic and evidence.dense_z < ENGLISH_NO_TOPIC_Z:
-        return "not_in_plan"
+    return None
+
+
+def refusal_reason(question: str, evidence: Evidence, scope: PlanScope, plan_text: str) -> str | None:
+    """Why the plan cannot answer, or None: the category rules, then the evidence model.
+
+    `plan_text` is the whole plan, normalised: a place it never mentions is asked for its own sake.
+    """
+    if reason := category_reason(question, evidence, scope, plan_text):
+        return reason
     if evidence.support < REFUSE_BELOW:
         return "not_in_plan"
     return None
@@ -154,25 +187,27 @@ def _other_place(simplified: str, spaced: str, evidence: Evidence, scope: PlanSc
     if scope.district_short and normalize(scope.district_short) in simplified:
         return None
     words = set(re.findall(r"[a-z]+", spaced))
-    for name in _OTHER_PLACES:
-        if name.isascii():
-            if name.split()[0] not in words:
-                continue
-            name = _ENGLISH_PLACES[name.split()[0]]
-        elif name not in simplified:
-            continue
+    named = [n for n in _OTHER_PLACES if n in simplified]
+    named += [zh for en, zh in _ENGLISH_PLACES.items() if en in words]
+    for name in named:
         if name not in plan_text:
             return "other_place"  # the plan never mentions it
-        if name in evidence.top_text:
-            continue  # the passages that answer name it: a link the plan itself plans
-        their_own = re.search(rf"{name}[区市]?(的|\"|十四五|规划|gdp|人口|经济)", simplified)
-        if their_own or evidence.coverage < OTHER_PLACE_COVERAGE:
-            return "other_place"
+        english = next((en for en, zh in _ENGLISH_PLACES.items() if zh == name and en in words), "")
+        own = re.search(rf"{name}(的|嘅)", simplified) or (
+            english and re.search(rf"\b{english}\w*'s\b", spaced))
+        # asked about its own affairs, only the name itself counts, not a pair like 港澳
+        spoken_of = (name,) if own else _ALIASES.get(name, (name,))
+        if not any(alias in evidence.top_text for alias in spoken_of):
+            return "other_place"  # the passages that would answer do not speak of it
     return None
 
 
 def _outside_period(simplified: str, evidence: Evidence, scope: PlanScope) -> bool:
-    """A year the plan does not report, or news from after it was written."""
+    """A year or a five-year period the plan does not report, or news from after it was written."""
+    plan_period = _PERIOD_NAME.search(normalize(scope.title).replace("个", ""))
+    for m in _PERIOD_NAME.finditer(simplified):
+        if plan_period and m.group(1) not in _neighbours(plan_period.group(1)):
+            return True
     for year in {int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", simplified)}:
         after_writing = scope.start <= year < scope.end or year > (scope.vision or scope.end)
         if after_writing and _PAST_EVENT.search(simplified):
@@ -180,3 +215,10 @@ def _outside_period(simplified: str, evidence: Evidence, scope: PlanScope) -> bo
         if year not in scope.reported_years and str(year) not in evidence.top_text:
             return True
     return False
+
+
+def _neighbours(numeral: str) -> tuple[str, ...]:
+    """The plan's own five-year period and the one before it, whose results it reports."""
+    digits = "一二三四五六七八九"
+    i = digits.index(numeral)
+    return (numeral, digits[i - 1]) if i > 0 else (numeral,)
