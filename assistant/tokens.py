@@ -14,8 +14,10 @@ from collections.abc import Iterable
 
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "RESIDENT_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
 
+# Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
+# word lists (以后, 之后, 一直 … included); no topic word is a stop word.
 STOP_WORDS = frozenset(
     """
     什么 哪些 哪个 哪里 哪儿 哪 如何 怎么 怎样 怎么样 多少 几 几个 是否 吗 呢 吧 啊
@@ -27,7 +29,7 @@ STOP_WORDS = frozenset(
     唔 系 嘅 咩 乜 乜嘢 点 点样 边 边个 边度 几多 冇 啲 佢 喺 咗 嚟 啦 喇 咁 哦
     嗯 么样 what which how where when who is are the a
     an of in on to for and or does do did plan
-    section chapter 政府 不会 不能 不管 不到 以后 之后 平时 到底 老是 一直 有点 这种 那条 总 更 搞
+    section chapter 政府 不会 不能 不管 不到 以后 之后 平时 到底 老是 一直 有点 这种 总 更 搞
     """.split()
 )
 
@@ -47,70 +49,42 @@ ENGLISH_TERMS = {
     "garbage": "垃圾分类", "waste": "垃圾 固体废物", "sorting": "分类", "recycling": "回收利用",
     "metro": "地铁", "subway": "地铁", "railway": "铁路 轨道交通", "rail": "轨道交通", "road": "道路",
     "bridge": "大桥", "highway": "高速", "transport": "交通", "traffic": "交通", "station": "站",
-    "school": "学校", "schools": "学校", "education": "教育", "kindergarten": "幼儿园",
-    "university": "大学城 高校", "student": "学生", "students": "学生", "hospital": "医院",
-    "hospitals": "医院", "health": "健康 卫生", "medical": "医疗", "elderly": "养老 老年人",
-    "aged": "养老", "pension": "养老保险", "employment": "就业", "jobs": "就业", "job": "就业",
-    "income": "收入", "housing": "住房", "rent": "租赁住房", "gdp": "地区生产总值 gdp",
+    "school": "学校", "education": "教育", "kindergarten": "幼儿园", "university": "大学城 高校",
+    "student": "学生", "hospital": "医院", "health": "健康 卫生", "medical": "医疗",
+    "elderly": "养老 老年人", "aged": "养老", "pension": "养老保险", "employment": "就业",
+    "job": "就业", "income": "收入", "housing": "住房", "rent": "租赁住房", "gdp": "地区生产总值 gdp",
     "economy": "经济", "economic": "经济", "industry": "产业", "industrial": "产业 工业",
-    "manufacturing": "制造业", "innovation": "创新", "innovative": "创新", "technology": "科技",
-    "enterprise": "企业", "enterprises": "企业", "company": "企业", "companies": "企业",
-    "startup": "创业", "startups": "创业 孵化器", "talent": "人才", "talents": "人才",
+    "manufacturing": "制造业", "innovation": "创新", "technology": "科技", "enterprise": "企业",
+    "company": "企业", "startup": "创业", "startups": "创业 孵化器", "talent": "人才",
     "youth": "青年", "culture": "文化", "cultural": "文化", "tourism": "旅游", "sports": "体育",
-    "library": "图书馆", "museum": "博物馆", "park": "公园 园区", "parks": "公园 园区",
-    "environment": "生态环境", "air": "空气质量", "water": "水", "pollution": "污染",
-    "green": "绿色", "carbon": "碳排放 低碳", "energy": "能源", "electricity": "电力 供电",
-    "5g": "5g基站", "digital": "数字", "data": "数据", "ai": "人工智能",
-    "artificial": "人工智能", "intelligence": "人工智能", "vehicle": "汽车", "vehicles": "汽车",
-    "car": "汽车", "cars": "汽车", "automobile": "汽车", "rural": "乡村 农村", "village": "村",
-    "villages": "村", "agriculture": "农业", "farming": "农业", "food": "粮食 食品", "grain": "粮食",
+    "library": "图书馆", "museum": "博物馆", "park": "公园 园区", "environment": "生态环境",
+    "air": "空气质量", "water": "水", "pollution": "污染", "green": "绿色", "carbon": "碳排放 低碳",
+    "energy": "能源", "electricity": "电力 供电", "5g": "5g基站", "digital": "数字", "data": "数据",
+    "ai": "人工智能", "artificial": "人工智能", "intelligence": "人工智能", "vehicle": "汽车",
+    "car": "汽车", "automobile": "汽车", "rural": "乡村 农村", "village": "村",
+    "agriculture": "农业", "farming": "农业", "food": "粮食 食品", "grain": "粮食",
     "safety": "安全", "security": "安全", "police": "治安", "law": "法治", "legal": "法治",
     "government": "政府", "business": "营商环境", "investment": "投资", "trade": "贸易",
     "export": "出口", "consumption": "消费", "shopping": "商圈 消费", "night": "夜间经济",
-    "livestreaming": "直播电商", "live-streaming": "直播电商", "finance": "金融", "financial": "金融",
-    "hong": "港澳", "macao": "港澳", "macau": "港澳", "bay": "大湾区", "shenzhen": "深圳",
-    "foshan": "佛山", "renewal": "城市更新",
-    "redevelopment": "城市更新 旧村改造", "town": "镇", "towns": "镇街", "target": "目标",
-    "targets": "目标", "indicator": "指标", "indicators": "指标", "population": "人口",
-    "forest": "森林覆盖率", "flood": "防洪", "emergency": "应急", "fire": "消防",
-    "vision": "远景目标", "2035": "2035年", "2025": "2025年", "party": "党的领导",
-    "oversight": "监督", "supervision": "监督", "supervise": "监督", "audit": "审计",
-    "loan": "贷款 融资", "loans": "贷款 融资", "bank": "银行 金融", "banks": "银行 金融",
-    "credit": "信用 信贷", "shop": "小微企业 商户", "shops": "小微企业 商户", "small": "小微",
+    "livestreaming": "直播电商", "live-streaming": "直播电商", "finance": "金融",
+    "financial": "金融", "hong": "港澳", "macao": "港澳", "macau": "港澳", "bay": "大湾区",
+    "shenzhen": "深圳", "foshan": "佛山", "renewal": "城市更新", "redevelopment": "城市更新 旧村改造",
+    "town": "镇", "towns": "镇街", "target": "目标", "indicator": "指标", "population": "人口",
+    "forest": "森林覆盖率", "flood": "防洪", "emergency": "应急", "fire": "消防", "vision": "远景目标",
+    "2035": "2035年", "2025": "2025年", "party": "党的领导", "oversight": "监督",
+    "supervision": "监督", "supervise": "监督", "audit": "审计", "loan": "贷款 融资",
+    "bank": "银行 金融", "credit": "信用 信贷", "shop": "小微企业 商户", "small": "小微",
     "chimelong": "长隆", "wanbo": "万博", "shiqiao": "市桥", "nansha": "南沙", "lotus": "莲花山",
-    "floor": "建筑面积", "area": "面积", "hectares": "面积",
-    "childcare": "托育 婴幼儿", "nursery": "托育", "kindergartens": "幼儿园", "doctor": "医生 医疗",
-    "doctors": "医师 医疗", "clinic": "社区卫生服务", "clinics": "社区卫生服务", "flooding": "内涝 排水",
-    "rainstorm": "暴雨 内涝", "drainage": "排水", "sewage": "污水", "toilet": "厕所",
-    "rental": "租赁住房", "affordable": "保障性住房", "migrant": "来穗人员 外来人口",
-    "volunteer": "志愿服务", "volunteers": "志愿服务", "fraud": "诈骗", "scam": "诈骗",
-    "crime": "治安 犯罪", "drugs": "药品 毒品", "medicine": "药品 医药", "disabled": "残疾人",
-    "women": "妇女", "children": "儿童", "child": "儿童", "veterans": "退役军人",
-    "jewelry": "珠宝", "jewellery": "珠宝", "hub": "枢纽", "airport": "机场", "port": "港口",
-    "logistics": "物流", "exhibition": "会展", "headquarters": "总部经济", "civilization": "文明",
+    "floor": "建筑面积", "area": "面积", "hectares": "面积", "childcare": "托育 婴幼儿",
+    "nursery": "托育", "doctor": "医生 医疗", "doctors": "医师 医疗", "clinic": "社区卫生服务",
+    "flooding": "内涝 排水", "rainstorm": "暴雨 内涝", "drainage": "排水", "sewage": "污水",
+    "toilet": "厕所", "rental": "租赁住房", "affordable": "保障性住房", "migrant": "来穗人员 外来人口",
+    "volunteer": "志愿服务", "fraud": "诈骗", "scam": "诈骗", "crime": "治安 犯罪",
+    "drugs": "药品 毒品", "medicine": "药品 医药", "disabled": "残疾人", "women": "妇女",
+    "children": "儿童", "child": "儿童", "veterans": "退役军人", "jewelry": "珠宝",
+    "jewellery": "珠宝", "hub": "枢纽", "airport": "机场", "port": "港口", "logistics": "物流",
+    "exhibition": "会展", "headquarters": "总部经济", "civilization": "文明",
     "heritage": "文化遗产 非物质文化遗产", "history": "历史文化", "red": "红色文化",
-}
-# What residents say → the words the plan uses for it (Simplified). Added to a question's tokens
-# (never to passages), so a colloquial question still meets the plan's vocabulary.
-RESIDENT_TERMS = {
-    "菜": "食品", "吃的": "食品", "食物": "食品", "药": "药品", "租房": "住房 租赁", "房租": "住房 租赁",
-    "平价屋": "保障性住房 公租房", "廉租房": "保障性住房 公租房", "买房": "住房", "住房难": "住房",
-    "骗子": "诈骗", "诈骗电话": "电信网络诈骗", "补习班": "校外培训", "补课": "校外培训",
-    "托儿": "托育 婴幼儿", "带孩子": "托育 婴幼儿", "看病": "医疗 卫生", "小病": "基层医疗",
-    "养老院": "养老机构 养老服务", "老人": "老年人 养老", "阿嫲": "老年人 养老", "奶奶": "老年人 养老",
-    "暴雨": "内涝 排水", "水浸": "水浸黑点 内涝", "变成河": "内涝 排水", "堵车": "交通拥堵",
-    "停车难": "停车", "停车位": "停车", "地铁": "轨道交通 地铁", "公交": "公共交通", "工资": "收入 工资",
-    "人工": "收入 工资", "找工作": "就业", "失业": "就业", "打工": "就业 务工", "读书": "教育 学位",
-    "上学": "教育 学位", "学位": "学位 公办", "噪音": "噪声", "臭": "污染 整治", "垃圾桶": "垃圾 分类",
-    "公园": "公园 绿地", "散步": "公园 绿道", "跑步": "体育 健身", "健身": "全民健身 体育",
-    "网购": "电子商务", "快递": "物流 快递", "外卖": "餐饮", "宵夜": "夜间经济", "夜市": "夜间经济",
-    "逛街": "商圈 消费", "热闹": "商圈 消费", "卖货": "电商 直播", "开店": "个体工商户 营商环境",
-    "小生意": "个体工商户 小微企业", "贷款": "融资 信贷", "办事": "政务服务", "办证": "政务服务",
-    "排队": "政务服务", "老小区": "老旧小区", "电梯": "加装电梯", "外地人": "来穗人员",
-    "新市民": "新市民 住房", "后生": "青年", "年轻人": "青年", "残疾": "残疾人", "孩子": "儿童",
-    "小孩": "儿童", "水质": "水环境 水质", "自来水": "供水", "停电": "供电 电力", "燃气": "天然气",
-    "种田": "农业", "农民": "农民 农村", "村里": "农村 乡村", "治安": "治安 社会治安",
-    "打架": "治安", "小偷": "治安", "消防": "消防 安全", "食品安全": "食品安全",
 }
 _TERM = re.compile(r"^[\w\u3400-\u9fff+]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -120,10 +94,18 @@ _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 def english_to_terms(text: str) -> str:
     """The plan's Chinese words for the topics an English question names, plus its figures and
     codes (2025, 5g, pm2.5); "" when it names none, so an off-topic question has no tokens."""
-    words = re.findall(r"[a-z0-9][a-z0-9.-]*", text.lower())
+    words = [_singular(w) for w in re.findall(r"[a-z0-9][a-z0-9.-]*", text.lower())]
     mapped = [ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS]
     codes = [w.strip(".") for w in words if w not in ENGLISH_TERMS and re.search(r"\d", w)]
     return " ".join(mapped + codes)
+
+
+def _singular(word: str) -> str:
+    """schools → school, companies → company: the glossary lists singular forms."""
+    for plural, singular in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(plural) and (stem := word[: -len(plural)] + singular) in ENGLISH_TERMS:
+            return stem
+    return word
 
 
 def domain_terms(names: Iterable[str], texts: Iterable[str]) -> set[str]:
@@ -156,12 +138,9 @@ class Tokenizer:
         return self.tokens(text)
 
     def query_tokens(self, text: str) -> list[str]:
-        """A question's tokens plus the plan's words for the everyday words it uses."""
-        tokens = self.tokens(text)
-        normalized = normalize(text)
-        extra = [w for phrase, terms in RESIDENT_TERMS.items() if phrase in normalized
-                 for w in self.tokens(terms)]
-        return list(dict.fromkeys(tokens + extra))
+        """A question's search tokens (the same as a passage's: residents' everyday words meet
+        the plan through the resident-question expansions, not through a word list here)."""
+        return self.tokens(text)
 
     def tokens(self, text: str) -> list[str]:
         """Normalised search tokens without stop words or punctuation."""
