@@ -137,6 +137,25 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_expand(args: argparse.Namespace, settings: Settings) -> int:
+    from .expand import expand_passages
+    from .llm import LLMRewriter
+    from .passages import build_passages
+
+    llm = LLMRewriter.from_settings(settings.llm)
+    if llm is None:
+        raise UserError("expand needs an OpenAI-compatible endpoint: set ASSISTANT_LLM_BASE_URL and "
+                        "ASSISTANT_LLM_MODEL (see the README)")
+    passages = build_passages(load_outline(settings.plan_path))
+    path = settings.expansions_path or settings.plan_path.with_name("expansions.jsonl")
+    result = expand_passages(passages, path, llm.chat, everything=args.all, limit=args.limit,
+                             progress=lambda line: print(line, file=sys.stderr))
+    print(f"{result.path}: new questions for {result.written} passages, {result.kept} kept"
+          + (f"; no usable questions for {len(result.failed)} (passages "
+             f"{', '.join(map(str, result.failed[:12]))}); run again to retry" if result.failed else ""))
+    return 0 if not result.failed else 1
+
+
 def _question(text: str) -> str:
     text = text.strip()
     if not text:
@@ -181,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", choices=("auto", "simplified", "traditional"), default="auto")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("expand", help="write resident-question expansions with the configured LLM")
+    p.add_argument("--all", action="store_true", help="rewrite every passage's, not only missing ones")
+    p.add_argument("--limit", type=int, help="at most this many passages")
+    p.set_defaults(func=cmd_expand)
 
     p = sub.add_parser("eval", help="citation hit@k, MRR (and answer figures) on a question file")
     p.add_argument("--set", required=True, help="questions, one JSON object a line")

@@ -13,6 +13,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +24,7 @@ from assistant.outline import Place
 from assistant.passages import build_passages
 from assistant.render import plain_text
 
+REPO = Path(__file__).resolve().parents[1]
 QUESTION = "到2025年5G基站要建多少?"
 EXTRACTIVE = "5G基站數量(萬座):2025年規劃目標 1.6。"
 
@@ -267,3 +269,48 @@ def test_from_env_needs_url_and_model(monkeypatch):
     monkeypatch.setenv("ASSISTANT_LLM_TIMEOUT", "soon")
     llm = LLMRewriter.from_env()
     assert llm is not None and llm.timeout == 20
+
+
+# -- resident-question expansions written through the LLM --------------------------------------
+
+
+def test_expand_writes_questions_for_missing_and_stale_passages(server, rewriter, passages, tmp_path):
+    from assistant.expand import expand_passages
+    from assistant.expansions import load_expansions, passage_hash, read_expansions
+
+    shipped = read_expansions(REPO / "corpus" / "expansions.jsonl")
+    path = tmp_path / "expansions.jsonl"
+    missing, stale = passages[3], passages[7]
+    lines = []
+    for e in shipped:
+        if e.passage == missing.id:
+            continue
+        digest = "000000000000" if e.passage == stale.id else e.hash
+        lines.append(json.dumps({"passage": e.passage, "hash": digest, "questions": list(e.questions)},
+                                ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, report = load_expansions(path, passages)
+    assert report.stale == (stale.id,) and report.missing == (missing.id, stale.id)
+
+    server.says("1. 番禺以后会怎么样发展\n2. 规划讲了哪些目标？\n3. 番禺點樣發展？\n"
+                "4. What are the plan's goals?")
+    server.says("- 问题一\n- 问题二")  # too few: this passage fails and keeps no entry
+    result = expand_passages(passages, path, rewriter.chat)
+
+    assert (result.written, result.failed) == (1, (stale.id,))
+    asked = [r["body"]["messages"][1]["content"] for r in server.requests]
+    assert missing.text in asked[0] and stale.text in asked[1]
+    entries = {e.passage: e for e in read_expansions(path)}
+    assert entries[missing.id].hash == passage_hash(missing)
+    assert entries[missing.id].questions == ("番禺以后会怎么样发展", "规划讲了哪些目标？", "番禺點樣發展？",
+                                             "What are the plan's goals?")
+    assert stale.id not in entries and len(entries) == len(passages) - 1
+
+
+def test_expand_without_an_endpoint_says_what_to_set(monkeypatch, capsys):
+    from assistant.cli import main
+
+    for name in ("ASSISTANT_LLM_BASE_URL", "ASSISTANT_LLM_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["expand"]) == 2
+    assert "ASSISTANT_LLM_BASE_URL" in capsys.readouterr().err

@@ -40,7 +40,8 @@ def answer(**changes) -> Answer:
 
 def test_plain_text_cites_every_claim_without_markup():
     text = plain_text(answer())
-    assert text.startswith("5G基站数量(万座):2025年规划目标 1.6。〔附件2第8项〕全力推动南大干线建设。〔第八章第三节〕")
+    assert text.startswith("5G基站数量(万座):2025年规划目标 1.6。〔附件2第8项〕"
+                           "全力推动南大干线建设。〔第八章第三节〕")
     assert text.endswith("另见:第一章第一节")
     assert "](" not in text and "?place=" not in text
     assert plain_text(answer(), "traditional").startswith("5G基站數量(萬座)")
