@@ -226,7 +226,7 @@ class ExtractiveAnswerer:
         names a year prefers sentences about that year: a table row without that year's column
         cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table)."""
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
-        tokenizer = self.searcher.index.tokenizer
+        sentence_tokens = self.searcher.sentence_tokens
         cosines = {}
         if similarity is not None:
             for hit in hits:
@@ -240,8 +240,9 @@ class ExtractiveAnswerer:
             if hit.passage.kind == "notes" and rank > 0:
                 continue
             prior = max(hit.score, 0) / top
+            start = int(self.sentence_start[hit.passage.id])
             for pos, sentence in enumerate(hit.passage.sentences):
-                terms = frozenset(tokenizer(sentence)) & weights.keys()
+                terms = sentence_tokens[start + pos] & weights.keys()
                 lexical = term_coverage(weights, terms)
                 semantic = (cosines.get((hit.passage.id, pos), low) - low) / spread
                 score = (LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior
@@ -333,13 +334,13 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
     best = candidates[0]
     chosen = [best]
     covered = set(best.terms)
-    seen = {normalize(best.sentence)}
+    seen = {best.sentence}
     length = len(best.sentence)
     bar = EXTRA_ROW_BAR if best.passage.kind == "row" else EXTRA_SENTENCE_BAR
     for c in candidates[1:]:
         if len(chosen) >= MAX_SENTENCES or length + len(c.sentence) > MAX_ANSWER_CHARS:
             continue
-        if normalize(c.sentence) in seen:
+        if c.sentence in seen:
             continue
         adds_terms = bool(c.terms - covered) and c.score >= bar * best.score
         continues = (c.passage.id == best.passage.id and abs(c.position - best.position) == 1
@@ -347,7 +348,7 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
         if adds_terms or continues:
             chosen.append(c)
             covered |= c.terms
-            seen.add(normalize(c.sentence))
+            seen.add(c.sentence)
             length += len(c.sentence)
     # the best sentence's passage first, in reading order; then the others as ranked
     return sorted(chosen, key=lambda c: (c.passage.id != best.passage.id, c.position))

@@ -159,6 +159,8 @@ class Searcher:
         self.embedder = embedder
         self.passages = index.passages
         self.sentence_texts, self.sentence_owner = index.sentences
+        # every sentence's search tokens, once: answers score sentences by them at query time
+        self.sentence_tokens = [frozenset(index.tokenizer(t)) for t in self.sentence_texts]
         self.expansion_owner = np.asarray([pid for pid, _ in index.expansion_questions], dtype=np.int64)
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]

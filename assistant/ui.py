@@ -429,19 +429,28 @@ def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
 
 def located_rows(assistant: Assistant, located: Sequence[Located],
                  script: str) -> list[list[Any]]:
-    """Finder table rows: rank, label, title, best snippet, score."""
+    """Finder table rows: rank, label, title, best snippet, and a relevance bar (staff read a
+    bar relative to the best place more easily than a raw fused score)."""
     ls = label_script(script)
+    top = max((float(loc.score) for loc in located), default=0.0)
     rows = []
     for rank, loc in enumerate(located, start=1):
         title = assistant.title_of(loc.place)
         snippet = " ".join(loc.best.passage.text.split())
         rows.append([rank, loc.place.short_label(ls),
                      to_simplified(title) if ls == "simplified" else title,
-                     snippet[:90] + ("…" if len(snippet) > 90 else ""), round(float(loc.score), 3)])
+                     snippet[:90] + ("…" if len(snippet) > 90 else ""), relevance_bar(loc.score, top)])
     return rows
 
 
-FINDER_HEADERS = ["#", "位置", "标题", "最相关段落", "得分"]
+def relevance_bar(score: float, top: float, width: int = 10) -> str:
+    """`██████░░░░ 60%`: a place's score as a share of the best place's."""
+    share = max(0.0, min(1.0, float(score) / top)) if top > 0 else 0.0
+    filled = round(share * width)
+    return "█" * filled + "░" * (width - filled) + f" {round(share * 100)}%"
+
+
+FINDER_HEADERS = ["#", "位置", "标题", "最相关段落", "相关度"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,7 +587,7 @@ def _chat_tab(assistant: Assistant, script_radio):
                 respond,
                 chatbot=chatbot,
                 textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?", max_lines=6,
-                                   submit_btn="发送", stop_btn="停止", autofocus=True,
+                                   submit_btn="发送", stop_btn="停止", autofocus=False,
                                    elem_id="question"),
                 additional_inputs=[script_radio],
                 additional_outputs=[chart, cited],
@@ -593,6 +602,8 @@ def _chat_tab(assistant: Assistant, script_radio):
             cited.render()
             open_cited = gr.Button("在大纲中查看 ›", size="sm")
             clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="clear-chat")
+    # the chat's own trash icon clears the side panel too: no chart or citation of a cleared answer
+    chatbot.clear(lambda: no_extras, None, [chart, cited], api_visibility="private", queue=False)
     clear.click(lambda: ([], [], [], *no_extras), None,
                 [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited],
                 api_visibility="private", queue=False)

@@ -211,12 +211,13 @@ def test_chat_script_setting_applies_to_answer_and_labels(client):
 
 def test_locate_returns_ranked_places(client):
     table, note = client.predict(text="垃圾分类", api_name="/locate")
-    assert table["headers"] == ["#", "位置", "标题", "最相关段落", "得分"]
+    assert table["headers"] == ["#", "位置", "标题", "最相关段落", "相关度"]
     rows = table["data"]
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1)) and len(rows) >= 5
     assert rows[0][1] == "第十一章第三节" and rows[0][2] == "打造绿色生态城区"
-    scores = [r[4] for r in rows]
-    assert scores == sorted(scores, reverse=True)
+    shares = [int(r[4].split()[-1].rstrip("%")) for r in rows]
+    assert shares[0] == 100 and shares == sorted(shares, reverse=True)
+    assert rows[0][4].startswith("██████████")
     assert "10" in note
 
 
