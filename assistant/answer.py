@@ -135,5 +135,12 @@ class Answer:
             return []
         return list(dict.fromkeys([p for c in self.claims for p in c.places] + list(self.related)))
 
+    @property
+    def items(self) -> tuple[str, ...]:
+        """The named list items or table rows the answer gives, in order: what a follow-up such
+        as 第二个呢 refers to."""
+        return tuple(dict.fromkeys(c.place.title for c in self.claims
+                                   if c.place.row is not None and c.place.title))
+
     def label_script(self) -> str:
         return "simplified" if self.script == "simplified" else "traditional"

@@ -53,6 +53,8 @@ _NUMBER_QUESTION = re.compile(
     r"多少|几|多大|多长|多高|比例|比重|目标|how many|how much|数量|规模|面积|what share|percent"
 )
 _DIGIT = re.compile(r"\d")
+_LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
+MAX_LISTED_ROWS = 10
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
@@ -198,9 +200,15 @@ class ExtractiveAnswerer:
         years = frozenset(_YEAR.findall(question))
         chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], weights, number_question,
                                           scores.sentence, years))
+        listed = self._listed_rows(question, chosen)
+        listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
+        if listed:
+            chosen = listed
         claims, chart = [], None
         for c in chosen:
-            if c.passage.kind == "row":
+            if listed and c.passage.id != listed_best:  # the other rows: named, in plan order
+                claims.append(Claim(f"{c.passage.place.title}。", c.passage.place))
+            elif c.passage.kind == "row":
                 text, row_chart = self._table_sentence(c.passage, question)
                 chart = chart or row_chart
                 claims.append(Claim(text, c.passage.place))
@@ -215,6 +223,21 @@ class ExtractiveAnswerer:
         if refusal == "personal":  # no advice; the policy it touches, quoted as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
+
+    def _listed_rows(self, question: str, chosen: list[_Candidate]) -> list[_Candidate]:
+        """A list question (哪些, 分别, which) whose best sentence is a row of a 專欄 is answered
+        with that 專欄's rows in order — the best one quoted whole, the others by name — so each
+        named item is there (and 第二个呢 can follow)."""
+        if not chosen or not _LIST_QUESTION.search(normalize(question)):
+            return []
+        best = chosen[0].passage
+        if best.kind not in ("row", "item") or best.place.column is None:
+            return []
+        rows = [p for p in self.passages if p.place.column == best.place.column
+                and p.kind in ("row", "item") and p.place.row is not None]
+        if len(rows) < 2:
+            return []
+        return [_Candidate(p, p.text, 0, 1.0, frozenset()) for p in rows[:MAX_LISTED_ROWS]]
 
     # sentences ---------------------------------------------------------------------------------
     def _candidates(self, hits: list[Hit], weights: dict[str, float], number_question: bool,

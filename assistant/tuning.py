@@ -38,6 +38,6 @@ CONTINUATION_BAR = 0.6  # the next sentence of the best one's passage
 # Logistic weights over refusal.EVIDENCE_FEATURES, fitted by bench/calibrate_refusal.py with 5-fold
 # cross-validation on bench/refusal_set.jsonl, bench/own_questions.jsonl and shared dev.jsonl.
 # (--balance 0.15: the unanswerable questions that pass every rule weigh 15 % of the answerable.)
-EVIDENCE_WEIGHTS = (1.6740, 0.9866, -22.5524, 35.0663, 37.5044, 0.5829, -4.5786, 1.9413)
-EVIDENCE_BIAS = -43.8223
+EVIDENCE_WEIGHTS = (3.2386, 0.6831, -14.3578, 31.1539, 58.2077, 0.2113, -5.7695, 1.8392)
+EVIDENCE_BIAS = -64.1982
 REFUSE_BELOW = 0.0  # log-odds: below this the plan is silent

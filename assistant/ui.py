@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .answer import Answer, Chart, QuestionError, Source, check_question
+from .followups import Turn
 from .normalize import detect_script, to_simplified, to_traditional
 from .outline import Appendix, Chapter, Column, Outline, Place, Section, Subsection, Table
 from .render import PLACE_PARAM, chat_markdown, escape_md, key_place, place_key
@@ -397,9 +398,11 @@ def user_questions(history: Sequence[Any]) -> list[str]:
 
 
 def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
-                    choice: str | None) -> Iterator[tuple[list[dict[str, Any]], Answer | None]]:
+                    choice: str | None, items: dict[str, list[str]] | None = None
+                    ) -> Iterator[tuple[list[dict[str, Any]], Answer | None]]:
     """(messages, answer) once the answer is ready (it is computed whole, so it is not streamed).
 
+    `items`: the listed items of earlier answers by question, so that 第二个呢 can be resolved.
     Questions that cannot be asked yield a polite notice; any other failure is logged with the
     question and yields an apology, never a traceback.
     """
@@ -413,9 +416,10 @@ def stream_messages(assistant: Assistant, message: Any, history: Sequence[Any],
     previous = []
     for earlier in user_questions(history):
         try:
-            previous.append(clean_question(earlier))
+            cleaned = clean_question(earlier)
         except QuestionError:
             continue  # an earlier bad question (already answered with a notice) is no context
+        previous.append(Turn(cleaned, tuple((items or {}).get(cleaned, ()))))
     try:
         answer = assistant.ask(question, history=previous, script=script_of(choice))
         yield answer_messages(answer, assistant.outline), answer
@@ -550,6 +554,7 @@ def _chat_tab(assistant: Assistant, script_radio):
     cited = gr.Dropdown(label="本次回答引用的位置", choices=[], value=None, interactive=True,
                         render=False, elem_id="cited")
     no_extras = (gr.update(visible=False), gr.update(choices=[], value=None))
+    listed = gr.State({})  # question → the items its answer listed, for 第二个呢-style follow-ups
 
     def extras(answer: Answer):
         """The chart and the cited-places dropdown for a finished answer."""
@@ -567,19 +572,22 @@ def _chat_tab(assistant: Assistant, script_radio):
         return (gr.update(value=chart_frame(answer.chart, ls), visible=True, label=title,
                           y_title=f"数值{unit}"), cited_update)
 
-    def respond(message, history, choice):
+    def respond(message, history, choice, items):
+        items = dict(items or {})
         try:
             messages: list[dict[str, Any]] = []
-            for messages, answer in stream_messages(assistant, message, history, choice):
+            for messages, answer in stream_messages(assistant, message, history, choice, items):
                 if answer is not None:
-                    yield messages, *extras(answer)
+                    if answer.items:
+                        items[answer.question] = list(answer.items)
+                    yield messages, *extras(answer), items
                     return
-                yield messages, gr.skip(), gr.skip()
-            yield messages, *no_extras
+                yield messages, gr.skip(), gr.skip(), items
+            yield messages, *no_extras, items
         except Exception:
             log.exception("chat failed for question %r", message)
             sorry = "【抱歉】回答时出了问题,已记录。请再试一次。"
-            yield [{"role": "assistant", "content": sorry}], *no_extras
+            yield [{"role": "assistant", "content": sorry}], *no_extras, items
 
     with gr.Row():
         with gr.Column(scale=3):
@@ -589,8 +597,8 @@ def _chat_tab(assistant: Assistant, script_radio):
                 textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?", max_lines=6,
                                    submit_btn="发送", stop_btn="停止", autofocus=False,
                                    elem_id="question"),
-                additional_inputs=[script_radio],
-                additional_outputs=[chart, cited],
+                additional_inputs=[script_radio, listed],
+                additional_outputs=[chart, cited, listed],
                 examples=[[question] for question, _ in EXAMPLES],
                 example_labels=[label for _, label in EXAMPLES],
                 run_examples_on_click=True,
@@ -603,9 +611,10 @@ def _chat_tab(assistant: Assistant, script_radio):
             open_cited = gr.Button("在大纲中查看 ›", size="sm")
             clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="clear-chat")
     # the chat's own trash icon clears the side panel too: no chart or citation of a cleared answer
-    chatbot.clear(lambda: no_extras, None, [chart, cited], api_visibility="private", queue=False)
-    clear.click(lambda: ([], [], [], *no_extras), None,
-                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited],
+    chatbot.clear(lambda: (*no_extras, {}), None, [chart, cited, listed], api_visibility="private",
+                  queue=False)
+    clear.click(lambda: ([], [], [], *no_extras, {}), None,
+                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed],
                 api_visibility="private", queue=False)
     return cited, open_cited
 

@@ -64,3 +64,12 @@ def test_no_sentence_is_quoted_twice(assistant):
     for question in ("番禺会新建多少所学校？", "垃圾分类怎么搞？", "大学城有哪些科技创新平台？"):
         texts = [c.text for c in assistant.ask(question).claims]
         assert len(texts) == len(set(texts)), texts
+
+
+def test_the_second_item_of_a_listed_answer_is_a_follow_up(assistant):
+    first = assistant.ask("番禺有哪些重点商圈？")
+    assert len(first.items) >= 2
+    turn = Turn(first.question, first.items)
+    second = assistant.ask("第二个呢？", history=[turn])
+    assert second.resolved_question == first.items[1]
+    assert not second.refused and first.items[1] in " ".join(c.place.title for c in second.claims)

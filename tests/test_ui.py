@@ -244,16 +244,18 @@ def test_follow_ups_pass_the_earlier_questions(outline):
             self.outline = outline
 
         def ask(self, question, history=(), script=None):
-            seen.update(question=question, history=list(history), script=script)
+            seen.update(question=question, history=[t.question for t in history], script=script,
+                        items=[t.items for t in history])
             return garbage_answer(question=question)
 
     history = [{"role": "user", "content": "2025年GDP目标是多少?"},
                {"role": "assistant", "content": "……"},
                {"role": "user", "content": "&lt;b&gt;"},  # an earlier bad question: no context
                {"role": "assistant", "content": "【无法回答这个问题】"}]
-    *_, (messages, answer) = stream_messages(Recorder(), "那2035年呢?", history, "繁體")
+    *_, (messages, answer) = stream_messages(Recorder(), "那2035年呢?", history, "繁體",
+                                             items={"2025年GDP目标是多少?": ["甲", "乙"]})
     assert seen == {"question": "那2035年呢?", "history": ["2025年GDP目标是多少?"],
-                    "script": "traditional"}
+                    "script": "traditional", "items": [("甲", "乙")]}
     assert answer is not None and len(messages) == 2
 
 
