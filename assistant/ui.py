@@ -315,7 +315,9 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     script = answer.script
     body = chat_markdown(answer, script, link=lambda place: _place_link(place_key(place)))
     if answer.resolved_question and answer.resolved_question != answer.question:
-        body = f"*{_ui('按上一问理解为:', script)} {escape_md(answer.resolved_question)}*\n\n{body}"
+        resolved = (to_simplified(answer.resolved_question) if script == "simplified"
+                    else answer.resolved_question)
+        body = f"*{_ui('按上一问理解为:', script)} {escape_md(resolved)}*\n\n{body}"
     if not answer.refused:
         messages: list[dict[str, Any]] = [{"role": "assistant", "content": body}]
         if answer.sources:
@@ -447,11 +449,12 @@ def located_rows(assistant: Assistant, located: Sequence[Located],
     return rows
 
 
-def relevance_bar(score: float, top: float, width: int = 10) -> str:
-    """`██████░░░░ 60%`: a place's score as a share of the best place's."""
+def relevance_bar(score: float, top: float, width: int = 5) -> str:
+    """`███░░ 60%`: a place's score as a share of the best place's (a no-break space keeps the
+    bar and its figure on one line in a narrow column)."""
     share = max(0.0, min(1.0, float(score) / top)) if top > 0 else 0.0
     filled = round(share * width)
-    return "█" * filled + "░" * (width - filled) + f" {round(share * 100)}%"
+    return "█" * filled + "░" * (width - filled) + f"\u00a0{round(share * 100)}%"
 
 
 FINDER_HEADERS = ["#", "位置", "标题", "最相关段落", "相关度"]

@@ -215,9 +215,9 @@ def test_locate_returns_ranked_places(client):
     rows = table["data"]
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1)) and len(rows) >= 5
     assert rows[0][1] == "第十一章第三节" and rows[0][2] == "打造绿色生态城区"
-    shares = [int(r[4].split()[-1].rstrip("%")) for r in rows]
+    shares = [int(r[4].split("\u00a0")[-1].rstrip("%")) for r in rows]
     assert shares[0] == 100 and shares == sorted(shares, reverse=True)
-    assert rows[0][4].startswith("██████████")
+    assert rows[0][4].startswith("█████\u00a0")
     assert "10" in note
 
 
