@@ -85,20 +85,30 @@ class Place:
     def is_preamble(self) -> bool:
         return self.chapter is None and self.appendix is None
 
-    def _parts(self) -> list[str]:
+    def _parts(self, english: bool = False) -> list[str]:
+        """附件2 第8項 / 第三章 第一節 專欄1 …, or in English Appendix 2, item 8 / Chapter 3, …"""
+        n = (lambda k: str(k)) if english else cn_numeral
+        words = (("Appendix {}", "Preamble", "Chapter {}", "Section {}", "Column {}", "item {}")
+                 if english else ("附件{}", "前言", "第{}章", "第{}節", "專欄{}", "第{}項"))
         if self.appendix is not None:
-            parts = [f"附件{self.appendix}"]
+            parts = [words[0].format(self.appendix)]
         elif self.chapter is None:
-            return ["前言"]
+            return [words[1]]
         else:
-            parts = [f"第{cn_numeral(self.chapter)}章"]
+            parts = [words[2].format(n(self.chapter))]
             if self.section is not None:
-                parts.append(f"第{cn_numeral(self.section)}節")
+                parts.append(words[3].format(n(self.section)))
             if self.column is not None:
-                parts.append(f"專欄{self.column}")
+                parts.append(words[4].format(self.column))
+            elif english and self.subsection is not None:
+                parts.append(f"Part {self.subsection}")
         if self.row is not None:
-            parts.append(f"第{self.row}項")
+            parts.append(words[5].format(self.row))
         return parts
+
+    def english_label(self) -> str:
+        """Chapter 8, Section 3 · Chapter 4, Section 3, Column 4, item 2 · Appendix 2, item 8."""
+        return ", ".join(self._parts(english=True))
 
     def label(self, script: str = "traditional") -> str:
         """Full label, e.g. 第三章 第一節 二、謀劃科創走廊戰略布局 or 附件2 第8項 5G基站數量(萬座)."""

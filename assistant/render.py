@@ -16,7 +16,7 @@ from .normalize import to_simplified
 from .outline import Place
 from .scope import PlanScope
 
-__all__ = ["answer_json", "chat_markdown", "claim_text", "english_place", "escape_md", "key_place",
+__all__ = ["answer_json", "chat_markdown", "claim_text", "escape_md", "key_place",
            "place_key", "plain_text", "refusal_message"]
 
 PLACE_PARAM = "place"  # ?place=c3.s1 opens that place in the app's outline tab
@@ -73,29 +73,10 @@ def claim_text(claim: Claim, script: str) -> str:
     return _convert(claim.text, script)
 
 
-def english_place(place: Place) -> str:
-    """Chapter 8, Section 3 · Column 11, item 5 · Appendix 2, item 8 · Preamble."""
-    if place.appendix is not None:
-        parts = [f"Appendix {place.appendix}"]
-    elif place.chapter is None:
-        return "Preamble"
-    else:
-        parts = [f"Chapter {place.chapter}"]
-        if place.section is not None:
-            parts.append(f"Section {place.section}")
-        if place.column is not None:
-            parts.append(f"Column {place.column}")
-        elif place.subsection is not None:
-            parts.append(f"Part {place.subsection}")
-    if place.row is not None:
-        parts.append(f"item {place.row}")
-    return ", ".join(parts)
-
-
 def _english_lead(answer: Answer) -> str:
     place = answer.claims[0].place
     title = f" ({place.title})" if place.title else ""
-    return f"According to the plan, {english_place(place)}{title}:"
+    return f"According to the plan, {place.english_label()}{title}:"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer import Answer, Claim, Source
 from assistant.outline import Place
-from assistant.render import answer_json, chat_markdown, english_place, plain_text, refusal_message
+from assistant.render import answer_json, chat_markdown, plain_text, refusal_message
 from assistant.scope import PlanScope
 
 ROW = Place(appendix=2, row=8, title="5G基站數量(萬座)")
@@ -59,8 +59,9 @@ def test_english_reader_gets_a_lead_naming_the_place():
     text = plain_text(answer(question="How many 5G base stations?", script="english"))
     first = text.split("\n")[0]
     assert first == "According to the plan, Appendix 2, item 8 (5G基站數量(萬座)):"
-    assert english_place(Place(chapter=4, section=3, column=4, row=2)) == (
+    assert Place(chapter=4, section=3, column=4, row=2).english_label() == (
         "Chapter 4, Section 3, Column 4, item 2")
+    assert Place().english_label() == "Preamble"
 
 
 def test_refusals_are_worded_from_the_plans_scope(scope):
