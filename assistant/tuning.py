@@ -22,7 +22,7 @@ EXPANSION_BM25_SHARE = 0.8  # an expansion question's BM25 match, relative to a 
 # Answers: sentence choice (answering.ExtractiveAnswerer) -----------------------------------------
 MAX_SENTENCES = 3
 MAX_ANSWER_CHARS = 260
-LEXICAL_WEIGHT = 0.55  # rarity-weighted question terms a sentence holds, vs its passage's rank
+LEXICAL_WEIGHT = 0.35  # rarity-weighted question terms a sentence holds, vs its passage's rank
 SENTENCE_SIMILARITY_WEIGHT = 0.2  # question–sentence cosine (stretched over the candidates)
 RANK_PENALTY = 0.01  # per passage rank
 NUMBER_BONUS = 0.08  # a sentence with a figure, for a question asking for one
