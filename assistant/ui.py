@@ -488,6 +488,21 @@ document.addEventListener("click", (event) => {
   box.value = key + "#" + Date.now();
   box.dispatchEvent(new Event("input", { bubbles: true }));
 }, true);
+// The copy button of an answer copies what the reader sees (citations as 〔第七章第三節〕), not the
+// Markdown behind it with its link targets; a user's own message is copied as typed.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest && event.target.closest("#chatbot button[aria-label='Copy message']");
+  if (!button) return;
+  let group = button.parentElement;
+  while (group && !group.querySelector("[data-testid='bot'], [data-testid='user']")) {
+    group = group.parentElement;
+  }
+  const bubble = group && group.querySelector("[data-testid='bot']");
+  if (!bubble || !navigator.clipboard) return;
+  event.preventDefault();
+  event.stopPropagation();
+  navigator.clipboard.writeText(bubble.innerText.trim()).catch(() => {});
+}, true);
 </script>
 """
 

@@ -37,7 +37,8 @@ def page():
     errors: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="zh-CN")
+        context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="zh-CN",
+                                      permissions=["clipboard-read", "clipboard-write"])
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.goto(url)
@@ -96,6 +97,11 @@ def test_chat_streams_an_answer_with_sources(page):
     expect(page.get_by_text("Traceback")).to_have_count(0)
     page.wait_for_timeout(500)  # the block slides open: wait for the screenshot only
     page.screenshot(path=OUT / "chat.png")  # full_page would re-lay out the chat
+
+    # the answer's copy button gives the text as read, citations without link syntax
+    page.locator("#chatbot button[aria-label='Copy message']").last.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert "〔第十一章第三节〕" in copied and "](" not in copied and "?place=" not in copied
 
     # a citation opens its place in the outline tab, in this page
     page.locator("#chatbot a", has_text="在大纲中打开").first.click()
