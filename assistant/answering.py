@@ -168,8 +168,8 @@ class ExtractiveAnswerer:
         dense = scores.dense
         z = float((dense.max() - dense.mean()) / dense.std()) if dense.std() > 0 else 0.0
         expansion = scores.expansion
-        expansion_top = float(np.nanmax(expansion)) if expansion is not None and \
-            not np.isnan(expansion).all() else 0.0
+        has_expansions = expansion is not None and not np.isnan(expansion).all()
+        expansion_top = float(np.nanmax(expansion)) if has_expansions else 0.0
         top_text = normalize(" ".join(h.passage.context_text for h in hits[:EVIDENCE_PASSAGES]))
         return Evidence(
             coverage=term_coverage(weights, found), dense_z=z, dense_top=float(dense.max()),
