@@ -554,6 +554,14 @@ EXAMPLES = (  # (question, button label): what residents ask, in their words
 )
 
 
+def _something_typed(message: Any):
+    """An empty or blank message is not posted at all (no empty bubble, no notice)."""
+    import gradio as gr
+
+    text = message.get("text", "") if isinstance(message, dict) else message
+    return gr.validate(bool(str(text or "").strip()), "请输入问题 / 請輸入問題 / Please type a question.")
+
+
 def _chat_tab(assistant: Assistant, script_radio):
     """The residents' chat; returns the cited-places dropdown and its "open" button."""
     import gradio as gr
@@ -622,6 +630,7 @@ def _chat_tab(assistant: Assistant, script_radio):
                 run_examples_on_click=True,
                 api_name="chat",
                 fill_height=False,
+                validator=_something_typed,
             )
         with gr.Column(scale=1, min_width=260):
             chart.render()

@@ -98,6 +98,13 @@ def test_chat_streams_an_answer_with_sources(page):
     page.wait_for_timeout(500)  # the block slides open: wait for the screenshot only
     page.screenshot(path=OUT / "chat.png")  # full_page would re-lay out the chat
 
+    # a blank message posts nothing
+    before = page.get_by_test_id("user").count()
+    page.locator("#question textarea").fill("   ")
+    page.get_by_test_id("submit-button").click()
+    page.wait_for_timeout(800)
+    assert page.get_by_test_id("user").count() == before
+
     # the answer's copy button gives the text as read, citations without link syntax
     page.locator("#chatbot button[aria-label='Copy message']").last.click()
     copied = page.evaluate("navigator.clipboard.readText()")
