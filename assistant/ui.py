@@ -353,8 +353,14 @@ def chart_frame(chart: Chart, script: str = "traditional"):
                          "数值": [float(value) for _, value in chart.points]})
 
 
+# Markdown punctuation a user may type; backslashed once (never twice: see escape_user_html).
+_TYPED_MD = re.compile(r"(?<!\\)([`*_{}\[\]()#+\-.!|~])")
+_TYPED_MD_ESCAPED = re.compile(r"\\([`*_{}\[\]()#+\-.!|~])")
+
+
 def escape_user_html(messages: Sequence[Any] | None) -> list[Any] | None:
-    """Chat messages with the users' `<` and `>` as entities, so typed HTML shows as text.
+    """Chat messages with what users typed shown as typed: `<` and `>` as entities (typed HTML
+    shows as text) and Markdown punctuation backslashed (typed **stars** show as stars).
 
     Idempotent (the chatbot's value comes back and is post-processed again); the assistant's own
     messages are left alone, they are escaped when written.
@@ -363,7 +369,7 @@ def escape_user_html(messages: Sequence[Any] | None) -> list[Any] | None:
         return None
 
     def escape(text: str) -> str:
-        return text.replace("<", "&lt;").replace(">", "&gt;")
+        return _TYPED_MD.sub(r"\\\1", text.replace("<", "&lt;").replace(">", "&gt;"))
 
     out = []
     for message in messages:
@@ -395,7 +401,7 @@ def user_questions(history: Sequence[Any]) -> list[str]:
         if isinstance(content, list):
             content = " ".join(b.get("text", "") if isinstance(b, dict) else str(b) for b in content)
         if isinstance(content, str) and content.strip():
-            questions.append(html.unescape(content.strip()))
+            questions.append(_TYPED_MD_ESCAPED.sub(r"\1", html.unescape(content.strip())))
     return questions
 
 

@@ -84,8 +84,8 @@ def test_example_question_shows_a_chart(page):
 def test_chat_streams_an_answer_with_sources(page):
     from playwright.sync_api import expect
 
-    ask(page, "番禺的垃圾分类怎么做?")
-    expect(page.get_by_test_id("user").first).to_contain_text("垃圾分类")
+    ask(page, "番禺的**垃圾分类**怎么做?")
+    expect(page.get_by_test_id("user").first).to_contain_text("**垃圾分类**")  # shown as typed
     expect(page.get_by_test_id("bot").first).to_contain_text(re.compile(r"〔第十一章第三节"),
                                                              timeout=20_000)
     answered(page)

@@ -16,6 +16,7 @@ from assistant.ui import (
     chart_frame,
     clean_question,
     escape_md,
+    escape_user_html,
     key_place,
     outline_selection,
     place_key,
@@ -145,6 +146,11 @@ def test_history_and_chart_helpers():
                {"role": "assistant", "content": "3000亿元。"},
                {"role": "user", "content": [{"type": "text", "text": "那2035年呢?"}]}]
     assert user_questions(history) == ["2025年GDP目标是多少?", "那2035年呢?"]
+    typed = [{"role": "user", "content": "**粗体** <b>x</b> 1. item_a [x](y)"}]
+    shown = escape_user_html(typed)
+    assert shown[0]["content"] == r"\*\*粗体\*\* &lt;b&gt;x&lt;/b&gt; 1\. item\_a \[x\]\(y\)"
+    assert escape_user_html(shown) == shown  # the chatbot's value comes back: no double escaping
+    assert user_questions(shown) == ["**粗体** <b>x</b> 1. item_a [x](y)"]
     frame = chart_frame(Chart("5G基站數量(萬座)", "萬座", (("2020年", 0.7), ("2025年", 1.6))))
     assert list(frame.columns) == ["项目", "数值"] and frame["数值"].tolist() == [0.7, 1.6]
     simplified = chart_frame(Chart("人均預期壽命(歲)", "歲", (("2020年完成(預計)", 82.76),)), "simplified")
