@@ -569,7 +569,8 @@ def _something_typed(message: Any):
 
 
 def _chat_tab(assistant: Assistant, script_radio):
-    """The residents' chat; returns the cited-places dropdown and its "open" button."""
+    """The residents' chat; returns the cited-places dropdown, its "open" button, and the
+    (fn, inputs, outputs) that restores a saved conversation on page load."""
     import gradio as gr
 
     outline = assistant.outline
@@ -646,10 +647,17 @@ def _chat_tab(assistant: Assistant, script_radio):
     # the chat's own trash icon clears the side panel too: no chart or citation of a cleared answer
     chatbot.clear(lambda: (*no_extras, {}), None, [chart, cited, listed], api_visibility="private",
                   queue=False)
-    clear.click(lambda: ([], [], [], *no_extras, {}), None,
-                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed],
+    # The conversation survives a reload: kept in the browser's storage until cleared.
+    saved = gr.BrowserState([], storage_key="panyu-plan-chat")
+    chatbot.change(lambda messages: messages or [], chatbot, saved, api_visibility="private",
+                   queue=False)
+    clear.click(lambda: ([], [], [], *no_extras, {}, []), None,
+                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed, saved],
                 api_visibility="private", queue=False)
-    return cited, open_cited
+    chatbot.clear(lambda: [], None, saved, api_visibility="private", queue=False)
+    restore = (lambda messages: (messages or [],) * 3, [saved],
+               [chatbot, chat.chatbot_state, chat.chatbot_value])
+    return cited, open_cited, restore
 
 
 def _finder_tab(assistant: Assistant, script_radio):
@@ -771,7 +779,7 @@ def create_app(assistant: Assistant):
                                 show_label=False)
         with gr.Tabs(selected="chat") as tabs:
             with gr.Tab("问答 / 問答", id="chat"):
-                cited, open_cited = _chat_tab(assistant, script_radio)
+                cited, open_cited, restore = _chat_tab(assistant, script_radio)
             with gr.Tab("查找章节 / 查找章節", id="finder"):
                 found, open_found = _finder_tab(assistant, script_radio)
             with gr.Tab("规划全文 / 規劃全文", id="outline"):
@@ -783,6 +791,7 @@ def create_app(assistant: Assistant):
                                 (place_link.change, place_link)):
             trigger(open_place, [source, script_radio], [tabs, *view], api_visibility="private")
         demo.load(on_load, [script_radio], [tabs, *view], api_visibility="private")
+        demo.load(*restore, api_visibility="private", queue=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return demo
 

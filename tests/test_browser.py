@@ -157,3 +157,26 @@ def test_outline_shows_an_appendix_table(page):
     expect(page.locator("#place-text")).to_contain_text("注:1.部分主要指標")
     page.wait_for_timeout(500)  # let the table's loading fade finish, for the screenshot only
     page.screenshot(path=OUT / "outline.png", full_page=True)
+
+
+def test_a_reload_keeps_the_conversation_until_it_is_cleared(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="问答 / 問答").click()
+    ask(page, "番禺要建多少5G基站?")
+    expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
+    answered(page)
+    asked = page.get_by_test_id("user").count()
+    page.wait_for_timeout(1000)  # the browser stores the conversation after the chat has changed
+    page.reload()
+    expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
+    expect(page.get_by_test_id("user")).to_have_count(asked)
+    ask(page, "那2035年呢?")  # the restored conversation is the context of a follow-up
+    expect(page.get_by_text("按上一问理解为").last).to_be_visible(timeout=20_000)
+    answered(page)
+    page.locator("#clear-chat").click()
+    expect(page.get_by_test_id("user")).to_have_count(0)
+    page.reload()
+    expect(page.locator("#question textarea")).to_be_editable(timeout=20_000)
+    page.wait_for_timeout(1000)  # the saved conversation would be restored by now
+    expect(page.get_by_test_id("user")).to_have_count(0)
