@@ -250,14 +250,11 @@ class ExtractiveAnswerer:
         cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table)."""
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         sentence_tokens = self.searcher.sentence_tokens
-        cosines = {}
-        if similarity is not None:
-            for hit in hits:
-                start = int(self.sentence_start[hit.passage.id])
-                for pos in range(len(hit.passage.sentences)):
-                    cosines[hit.passage.id, pos] = float(similarity[start + pos])
-        low, high = min(cosines.values(), default=0.0), max(cosines.values(), default=0.0)
-        spread = high - low if high > low else 1.0
+        low, spread = 0.0, 1.0  # the cosines are stretched over these passages' sentences
+        if similarity is not None and hits:
+            values = np.concatenate([similarity[self._sentences(h.passage)] for h in hits])
+            low = float(values.min())
+            spread = float(values.max()) - low or 1.0
         out = []
         for rank, hit in enumerate(hits):
             if hit.passage.kind == "notes" and rank > 0:
@@ -267,7 +264,8 @@ class ExtractiveAnswerer:
             for pos, sentence in enumerate(hit.passage.sentences):
                 terms = sentence_tokens[start + pos] & weights.keys()
                 lexical = term_coverage(weights, terms)
-                semantic = (cosines.get((hit.passage.id, pos), low) - low) / spread
+                semantic = (0.0 if similarity is None
+                            else (float(similarity[start + pos]) - low) / spread)
                 score = (LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior
                          + SENTENCE_SIMILARITY_WEIGHT * semantic - RANK_PENALTY * rank)
                 if number_question and _DIGIT.search(sentence):
@@ -283,6 +281,11 @@ class ExtractiveAnswerer:
                 out.append(_Candidate(hit.passage, sentence, pos, score, terms))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _sentences(self, passage: Passage) -> slice:
+        """Where a passage's sentences stand in the index's sentence arrays."""
+        start = int(self.sentence_start[passage.id])
+        return slice(start, start + len(passage.sentences))
 
     # tables ------------------------------------------------------------------------------------
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:

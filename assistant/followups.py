@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .outline import parse_numeral
+
 __all__ = ["Turn", "is_follow_up", "resolve_follow_up"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
@@ -66,19 +68,11 @@ def resolve_follow_up(question: str, history: Sequence[str | Turn],
         rest = previous.question[old_year.end():]
         return previous.question[: old_year.start()] + year + rest.lstrip("年")
     if (m := _ORDINAL.search(question)) and previous.items:
-        n = _ordinal_value(m.group(1))
-        if n is not None and 1 <= n <= len(previous.items):
+        try:
+            n = parse_numeral(m.group(1))
+        except ValueError:
+            n = 0
+        if 1 <= n <= len(previous.items):
             return f"{previous.items[n - 1]}{_core(_ORDINAL.sub('', question))}"
     core = _core(question)
     return f"{previous.question.rstrip('?？ ')} {core}".strip()
-
-
-def _ordinal_value(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    digits = "一二三四五六七八九"
-    if text in digits:
-        return digits.index(text) + 1
-    if text == "十":
-        return 10
-    return None

@@ -30,7 +30,6 @@ __all__ = ["LLMRewriter", "VerificationError", "verify_and_cite"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = DEFAULT_LLM_TIMEOUT
 _SENTENCE = re.compile(r"[^。!?;！？；\n]+(?:[。!?;！？；]+|$)")
 
 # [1], [1][2], [1,2], [1、2], [1-3], 【1】, ［1］: one bracket group may hold several numbers.
@@ -70,7 +69,7 @@ class VerificationError(ValueError):
 class LLMRewriter:
     """Rewrites an extractive answer with a chat model; falls back to it when anything fails."""
 
-    def __init__(self, chat: BaseChatModel, timeout: float = DEFAULT_TIMEOUT, model: str = "",
+    def __init__(self, chat: BaseChatModel, timeout: float = DEFAULT_LLM_TIMEOUT, model: str = "",
                  base_url: str = ""):
         self.chat = chat  # any langchain chat model (a ChatOpenAI from `from_env`)
         self.timeout = timeout

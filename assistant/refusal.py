@@ -112,7 +112,7 @@ _LIVE = re.compile(
 )
 # Things a five-year plan never contains: entertainment, celebrities, general knowledge.
 _OFF_TOPIC = re.compile(
-    r"电影|明星|演唱会|比分|世界杯|足球赛|篮球赛|菜谱|怎么煮|怎么做饭|食谱|星座|签证|护照|首都|"
+    r"电影|明星|演唱会|世界杯|足球赛|篮球赛|菜谱|怎么煮|怎么做饭|食谱|星座|签证|护照|首都|"
     r"\d\s*[-+*/×÷]\s*\d+\s*(=|等于|是多少)|平方根|等于几|食什么好|吃什么好|"
     r"movie|celebrity|football|world cup|recipe|cook|capital of|square root",
     re.IGNORECASE,

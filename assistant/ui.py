@@ -644,9 +644,6 @@ def _chat_tab(assistant: Assistant, script_radio):
             cited.render()
             open_cited = gr.Button("在大纲中查看 ›", size="sm")
             clear = gr.Button("清空对话", size="sm", variant="secondary", elem_id="clear-chat")
-    # the chat's own trash icon clears the side panel too: no chart or citation of a cleared answer
-    chatbot.clear(lambda: (*no_extras, {}), None, [chart, cited, listed], api_visibility="private",
-                  queue=False)
     # The conversation survives a reload: kept in the browser's storage until cleared.
     saved = gr.BrowserState([], storage_key="panyu-plan-chat")
     chatbot.change(lambda messages: messages or [], chatbot, saved, api_visibility="private",
@@ -654,7 +651,9 @@ def _chat_tab(assistant: Assistant, script_radio):
     clear.click(lambda: ([], [], [], *no_extras, {}, []), None,
                 [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed, saved],
                 api_visibility="private", queue=False)
-    chatbot.clear(lambda: [], None, saved, api_visibility="private", queue=False)
+    # the chat's own trash icon clears as much as the clear button: side panel, listed items, storage
+    chatbot.clear(lambda: (*no_extras, {}, []), None, [chart, cited, listed, saved],
+                  api_visibility="private", queue=False)
     restore = (lambda messages: (messages or [],) * 3, [saved],
                [chatbot, chat.chatbot_state, chat.chatbot_value])
     return cited, open_cited, restore
