@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
-from .followups import Turn, resolve_follow_up
+from .followups import Turn, ordinal_reference, resolve_follow_up
+from .glossary import Glossary
 from .normalize import detect_script, normalize
 from .outline import Outline, Place, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
-from .refusal import Evidence, category_reason, refusal_reason
+from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
 from .scope import PlanScope
 from .tuning import (
@@ -95,9 +96,10 @@ class _Part:
 class ExtractiveAnswerer:
     """Answers from the plan's own sentences; built once per process by `Assistant.open`."""
 
-    def __init__(self, outline: Outline, searcher: Searcher):
+    def __init__(self, outline: Outline, searcher: Searcher, glossary: Glossary | None = None):
         self.outline = outline
         self.searcher = searcher
+        self.glossary = glossary or Glossary()
         self.scope = PlanScope.of(outline)
         self.passages = searcher.passages
         # where each passage's sentences start in the index's sentence vectors
@@ -117,8 +119,14 @@ class ExtractiveAnswerer:
         question = check_question(question)
         script = script or detect_script(question)
         earlier = [t for t in (self._clean_turn(h) for h in history) if t is not None]
+        if earlier and not earlier[-1].items and ordinal_reference(question):
+            # 第二个呢 refers to what the previous answer listed: answer it again to know
+            listed = self.answer(earlier[-1].question, earlier[:-1], script).items
+            earlier[-1] = Turn(earlier[-1].question, listed)
         resolved = resolve_follow_up(question, earlier, self.searcher.index.tokenizer)
         parts = [self._answer_part(part) for part in split_question(resolved)]
+        if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):
+            parts = [intent]  # "…? 推荐几个楼盘": what is asked of us colours the whole message
         answered = [p for p in parts if not p.refusal]
         common = {"question": question, "script": script, "scope": self.scope,
                   "resolved_question": resolved if resolved != question else None}
@@ -128,6 +136,9 @@ class ExtractiveAnswerer:
                           claims=tuple(c for p in parts for c in p.claims),
                           sources=tuple(s for p in parts for s in p.sources), **common)
         claims = _unique(c for part in answered for c in part.claims)
+        if script == "english":  # the place named in English where the glossary has its title
+            claims = [replace(c, place=replace(c.place, title_en=self.glossary.title(c.place.title)))
+                      for c in claims]
         cited = {c.place.section_place() for c in claims}
         related = [p for part in answered for p in part.located if p.section_place() not in cited]
         return Answer(
@@ -171,11 +182,14 @@ class ExtractiveAnswerer:
         has_expansions = expansion is not None and not np.isnan(expansion).all()
         expansion_top = float(np.nanmax(expansion)) if has_expansions else 0.0
         top_text = normalize(" ".join(h.passage.context_text for h in hits[:EVIDENCE_PASSAGES]))
+        # an English question's own words count where its English keys hold them
+        coverage = max(term_coverage(weights, found), scores.english_confidence)
         return Evidence(
-            coverage=term_coverage(weights, found), dense_z=z, dense_top=float(dense.max()),
+            coverage=coverage, dense_z=z, dense_top=float(dense.max()),
             sentence_top=float(scores.sentence.max()) if scores.sentence is not None else 0.0,
             expansion_top=expansion_top, agreement=bool(set(bm25_places) & set(dense_places)),
-            has_topic=bool(weights), english=detect_script(question) == "english",
+            has_topic=bool(weights) or scores.english_confidence > 0,
+            english=detect_script(question) == "english",
             top_text=top_text.replace(" ", ""))
 
     def _answer_part(self, question: str) -> _Part:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .answer import Answer
 from .answering import ExtractiveAnswerer
 from .followups import Turn
+from .glossary import load_glossary
 from .index import IndexUnusableError, PlanIndex
 from .outline import Outline, Place, load_outline
 from .retrieval import Hit, Located, Searcher
@@ -47,8 +48,8 @@ class Assistant:
              rebuild: bool = True, progress: bool = True) -> Assistant:
         """Load everything; with `rebuild`, (re)build a missing, stale or corrupt index first.
 
-        Raises PlanFormatError (bad plan), ModelLoadError (model unavailable) or
-        IndexUnusableError (index unusable and `rebuild` is off).
+        Raises PlanFormatError (bad plan), ModelLoadError (model unavailable), GlossaryError (a
+        malformed glossary) or IndexUnusableError (index unusable and `rebuild` is off).
         """
         from .embedding import Embedder
         from .llm import LLMRewriter
@@ -71,8 +72,10 @@ class Assistant:
                                     expansions=settings.expansions_path,
                                     cache_dir=settings.cache_dir)
         _one_thread_for_queries()
-        searcher = Searcher(index, embedder)
-        return cls(settings, outline, index, searcher, ExtractiveAnswerer(outline, searcher),
+        glossary = load_glossary(settings.glossary_path)
+        searcher = Searcher(index, embedder, glossary)
+        return cls(settings, outline, index, searcher,
+                   ExtractiveAnswerer(outline, searcher, glossary),
                    reason, llm=LLMRewriter.from_settings(settings.llm))
 
     @classmethod

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from .embedding import ModelLoadError
 from .expansions import ExpansionsError
+from .glossary import GlossaryError
 from .index import IndexUnusableError
 from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
 from .settings import Settings
@@ -220,7 +221,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
         return func(args, Settings.from_env())
-    except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError, ExpansionsError) as err:
+    except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError, ExpansionsError,
+            GlossaryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

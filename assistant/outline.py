@@ -80,6 +80,7 @@ class Place:
     appendix: int | None = None
     row: int | None = None
     title: str = field(default="", compare=False)
+    title_en: str = field(default="", compare=False)  # from the glossary, where it has one
 
     @property
     def is_preamble(self) -> bool:

@@ -75,7 +75,8 @@ def claim_text(claim: Claim, script: str) -> str:
 
 def _english_lead(answer: Answer) -> str:
     place = answer.claims[0].place
-    title = f" ({place.title})" if place.title else ""
+    title = place.title_en or place.title
+    title = f" ({title})" if title else ""
     return f"According to the plan, {place.english_label()}{title}:"
 
 

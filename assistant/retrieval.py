@@ -20,12 +20,16 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from .english_keys import EnglishKeys
+from .glossary import Glossary
 from .normalize import normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
+from .tokens import english_words
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
+    ENGLISH_KEY_SHARE,
     EXPANSION_BM25_SHARE,
     EXPANSION_WEIGHT,
     KEYWORD_TRUST,
@@ -44,6 +48,7 @@ __all__ = ["Hit", "HybridRetriever", "Located", "Reference", "Searcher", "explic
            "split_question", "term_coverage"]
 
 MODES = ("hybrid", "bm25", "dense")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,8 @@ class Scores:
     best_sentence: np.ndarray | None = None  # per passage: its best sentence's cosine
     expansion: np.ndarray | None = None  # per passage: best expansion-question cosine (nan: none)
     expansion_bm25: np.ndarray | None = None  # per passage: best expansion-question BM25
+    english: np.ndarray | None = None  # per passage: BM25 of an English question's own words
+    english_confidence: float = 0.0  # share of those words the best English key holds
 
 
 @dataclass(frozen=True)
@@ -154,7 +161,7 @@ class Searcher:
     (0) to the best (1.0); weights tuned on the development questions and our own held-out set.
     """
 
-    def __init__(self, index: PlanIndex, embedder: Embedder):
+    def __init__(self, index: PlanIndex, embedder: Embedder, glossary: Glossary | None = None):
         self.index = index
         self.embedder = embedder
         self.passages = index.passages
@@ -162,6 +169,8 @@ class Searcher:
         # every sentence's search tokens, once: answers score sentences by them at query time
         self.sentence_tokens = [frozenset(index.tokenizer(t)) for t in self.sentence_texts]
         self.expansion_owner = np.asarray([pid for pid, _ in index.expansion_questions], dtype=np.int64)
+        self.english_keys = EnglishKeys(self.passages, index.expansion_questions,
+                                        glossary or Glossary())
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
         indptr = np.asarray(index.bm25.scores["indptr"])
@@ -233,7 +242,11 @@ class Searcher:
         if scores.expansion_bm25 is not None and scores.expansion_bm25.max() > 0:
             keyword = np.maximum(keyword, EXPANSION_BM25_SHARE * scores.expansion_bm25
                                  / float(scores.expansion_bm25.max()))
-        fused = scores.keyword_confidence * keyword + DENSE_WEIGHT * _stretch(scores.dense)
+        lexical = scores.keyword_confidence * keyword
+        if scores.english is not None and scores.english.max() > 0:
+            english = scores.english / float(scores.english.max())
+            lexical = lexical + ENGLISH_KEY_SHARE * scores.english_confidence ** KEYWORD_TRUST * english
+        fused = lexical + DENSE_WEIGHT * _stretch(scores.dense)
         if scores.best_sentence is not None and SENTENCE_WEIGHT:
             fused = fused + SENTENCE_WEIGHT * _stretch(scores.best_sentence)
         if scores.expansion is not None and EXPANSION_WEIGHT:
@@ -265,6 +278,9 @@ class Searcher:
                 extra["expansion"] = self._per_passage_max(self.index.expansion_vectors @ vector,
                                                            self.expansion_owner, np.nan)
                 extra["expansion_bm25"] = self.expansion_bm25_scores(tokens)
+            if mode == "hybrid" and self.english_keys and not _CJK.search(query):
+                extra["english"], extra["english_confidence"] = self.english_keys.scores(
+                    english_words(query))
         return Scores(
             bm25,
             dense,

@@ -39,6 +39,7 @@ class Settings:
     index_dir: Path
     embedding_model: str | None = None  # None: the bundled multilingual-e5-small
     expansions_path: Path | None = None  # resident-question expansions (corpus/expansions.jsonl)
+    glossary_path: Path | None = None  # English titles of the headings (corpus/glossary_en.jsonl)
     llm: LLMSettings | None = None
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -57,7 +58,8 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """ASSISTANT_PLAN, ASSISTANT_INDEX_DIR, ASSISTANT_EXPANSIONS, ASSISTANT_EMBEDDING_MODEL,
+        """ASSISTANT_PLAN, ASSISTANT_INDEX_DIR, ASSISTANT_EXPANSIONS, ASSISTANT_GLOSSARY,
+        ASSISTANT_EMBEDDING_MODEL,
         ASSISTANT_LLM_{BASE_URL,MODEL,API_KEY,TIMEOUT}, ASSISTANT_HOST and ASSISTANT_PORT."""
         env = os.environ if env is None else env
 
@@ -70,6 +72,7 @@ class Settings:
             index_dir=Path(get("ASSISTANT_INDEX_DIR") or REPO_ROOT / "index"),
             embedding_model=get("ASSISTANT_EMBEDDING_MODEL") or None,
             expansions_path=Path(get("ASSISTANT_EXPANSIONS") or corpus / "expansions.jsonl"),
+            glossary_path=Path(get("ASSISTANT_GLOSSARY") or corpus / "glossary_en.jsonl"),
             llm=_llm(get("ASSISTANT_LLM_BASE_URL"), get("ASSISTANT_LLM_MODEL"),
                      get("ASSISTANT_LLM_API_KEY"), get("ASSISTANT_LLM_TIMEOUT")),
             host=get("ASSISTANT_HOST") or DEFAULT_HOST,

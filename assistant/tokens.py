@@ -12,9 +12,12 @@ import logging
 import re
 from collections.abc import Iterable
 
+from bm25s.stopwords import STOPWORDS_EN
+
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms",
+           "english_words"]
 
 # Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
 # word lists (以后, 之后, 一直 … included); no topic word is a stop word.
@@ -98,6 +101,30 @@ def english_to_terms(text: str) -> str:
     mapped = [ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS]
     codes = [w.strip(".") for w in words if w not in ENGLISH_TERMS and re.search(r"\d", w)]
     return " ".join(mapped + codes)
+
+
+# English function words: bm25s's English stop words (a general list) and question words.
+_ENGLISH_STOP_WORDS = frozenset(STOPWORDS_EN) | frozenset(
+    """what which how where when who whom whose why does do did is are was were be been has have had
+    i me my we our you your he she its them any some about from than there here would could should
+    can may might must shall will going plan plans panyu's section sections chapter chapters part
+    parts column item appendix cover covers covered deal deals say says mention mentions discuss
+    discusses talk talks""".split())
+_ENGLISH_SUFFIXES = (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", ""))
+
+
+def english_words(text: str) -> list[str]:
+    """An English text's content words, lower-cased and crudely stemmed (services → servic,
+    planned → plann): the same cut for questions and the English keys they are matched with."""
+    words = re.findall(r"[a-z0-9][a-z0-9.]*[a-z0-9]|[a-z0-9]", normalize(text))
+    return [_stem(w) for w in words if w not in _ENGLISH_STOP_WORDS]
+
+
+def _stem(word: str) -> str:
+    for suffix, replacement in _ENGLISH_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word[0].isdigit():
+            return word[: -len(suffix)] + replacement
+    return word
 
 
 def _singular(word: str) -> str:

@@ -832,6 +832,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     from .api import Assistant
     from .embedding import ModelLoadError
+    from .expansions import ExpansionsError
+    from .glossary import GlossaryError
     from .index import IndexUnusableError
     from .outline import PlanFormatError
 

@@ -1,0 +1,68 @@
+"""English search keys of the passages: an English question's own words meet English text.
+
+The plan is Chinese; an English question reaches it through the multilingual dense model and the
+few Chinese words `tokens.english_to_terms` maps. Its own words ("life expectancy", "childcare")
+meet the passages here: each passage's key is the English titles of its headings (the glossary)
+and the English resident questions written for it (the expansions), indexed with BM25 over
+`tokens.english_words`. Built when the index is opened (a few milliseconds), not stored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from .glossary import Glossary
+from .passages import Passage
+from .tokens import english_words
+
+__all__ = ["EnglishKeys"]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+class EnglishKeys:
+    """BM25 over one English key per passage; `scores` of an English question's words."""
+
+    def __init__(self, passages: Sequence[Passage], questions: Sequence[tuple[int, str]],
+                 glossary: Glossary):
+        import bm25s
+
+        texts: list[list[str]] = [glossary.passage_titles(p) for p in passages]
+        for pid, question in questions:
+            if not _CJK.search(question) and 0 <= pid < len(texts):
+                texts[pid].append(question)
+        self.words = [english_words(" . ".join(t)) for t in texts]
+        self.vocabulary = [frozenset(w) for w in self.words]
+        self.bm25 = None
+        if any(self.words):
+            self.bm25 = bm25s.BM25()
+            self.bm25.index([w or ["_"] for w in self.words], show_progress=False)
+        documents = [set(w) for w in self.words]
+        n = len(documents)
+        frequency: dict[str, int] = {}
+        for vocabulary in documents:
+            for word in vocabulary:
+                frequency[word] = frequency.get(word, 0) + 1
+        self._idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
+
+    def __bool__(self) -> bool:
+        return self.bm25 is not None
+
+    def scores(self, words: Sequence[str]) -> tuple[np.ndarray, float]:
+        """Each passage's BM25 for the words, and the rarity-weighted share of the words that
+        the best passage's key holds (how far to trust the match)."""
+        out = np.zeros(len(self.words), dtype=np.float32)
+        words = list(dict.fromkeys(words))
+        known = [w for w in words if w in self._idf]
+        if self.bm25 is None or not known:
+            return out, 0.0
+        for word in known:
+            out += np.asarray(self.bm25.get_scores([word]), dtype=np.float32)
+        best = self.vocabulary[int(np.argmax(out))]
+        rarest = max(self._idf.values())
+        weights = {w: self._idf.get(w, rarest) for w in words}  # an unknown word counts as rarest
+        return out, sum(v for w, v in weights.items() if w in best) / sum(weights.values())
