@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .outline import parse_numeral
 
-__all__ = ["Turn", "is_follow_up", "resolve_follow_up"]
+__all__ = ["Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
 _BACK_REFERENCE = re.compile(
@@ -27,12 +27,40 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年?")
 MAX_ELLIPTIC_TOPIC_TERMS = 2  # a back-reference with more topic terms than this stands alone
 
 
+# An outline reference missing its upper level: 第四节 without its chapter, 第3项 without its 专栏.
+_SECTION_ONLY = re.compile(r"第[一二三四五六七八九十\d]+[节節]")
+_CHAPTER = re.compile(r"第[一二三四五六七八九十\d]+章")
+_ROW_ONLY = re.compile(r"第[一二三四五六七八九十\d]+[项項]")
+_TABLE = re.compile(r"(专栏|專欄|附件)\s*[一二三四五六七八九十\d]+")
+
+
+def _complete_reference(question: str, previous: str) -> str | None:
+    """'第四节主要讲什么?' after a question about 第十二章 → '第十二章第四节主要讲什么?'."""
+    if _SECTION_ONLY.search(question) and not _CHAPTER.search(question):
+        upper = _CHAPTER.findall(previous)
+        target = _SECTION_ONLY
+    elif _ROW_ONLY.search(question) and not _TABLE.search(question):
+        upper = [m.group(0) for m in _TABLE.finditer(previous)]
+        target = _ROW_ONLY
+    else:
+        return None
+    if not upper:
+        return None
+    m = target.search(question)
+    return f"{question[: m.start()]}{upper[-1]}{question[m.start():]}"
+
+
 @dataclass(frozen=True)
 class Turn:
     """An earlier question and, when known, the list items its answer named (for 第二个…)."""
 
     question: str
     items: tuple[str, ...] = ()
+
+
+def ordinal_reference(question: str) -> bool:
+    """第二个 / 第3项: the question points at an item of a list."""
+    return bool(_ORDINAL.search(question))
 
 
 def _core(question: str) -> str:
@@ -46,6 +74,7 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     core = _core(text)
     bare = _ORDINAL.sub(" ", _YEAR.sub(" ", core))
     terms = [t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()]
+    terms = [t for t in terms if not any(t != other and t in other for other in terms)]  # 功能 of 功能定位
     if _BACK_REFERENCE.match(text) or _ORDINAL.search(text):
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
@@ -59,14 +88,21 @@ def resolve_follow_up(question: str, history: Sequence[str | Turn],
     A question that is not a follow-up comes back unchanged."""
     turns = [h if isinstance(h, Turn) else Turn(h) for h in history if h and str(h).strip()]
     turns = [t for t in turns if t.question.strip()]
-    if not turns or not is_follow_up(question, topic_terms):
+    if not turns:
         return question
     previous = turns[-1]
+    if completed := _complete_reference(question, previous.question):
+        return completed
+    if not is_follow_up(question, topic_terms):
+        return question
     new_year, old_year = _YEAR.search(question), _YEAR.search(previous.question)
     if new_year and old_year:
-        year = new_year.group(1) + "年"
+        year = new_year.group(0)
         rest = previous.question[old_year.end():]
-        return previous.question[: old_year.start()] + year + rest.lstrip("年")
+        # the follow-up's own aspect ("那2025年的GDP目标呢?") keeps its weight in the new question
+        aspect = _ORDINAL.sub(" ", _YEAR.sub(" ", _core(question))).strip(" 的")
+        aspect = aspect if [t for t in topic_terms(aspect) if len(t) > 1] else ""
+        return f"{previous.question[: old_year.start()]}{year}{rest.lstrip('年')} {aspect}".strip()
     if (m := _ORDINAL.search(question)) and previous.items:
         try:
             n = parse_numeral(m.group(1))

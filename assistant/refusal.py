@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .scope import PlanScope
-from .tuning import EVIDENCE_BIAS, EVIDENCE_WEIGHTS, REFUSE_BELOW
+from .tuning import EVIDENCE_BIAS, EVIDENCE_WEIGHTS, LIVE_TOPIC_MIN_COVERAGE, REFUSE_BELOW
 
-__all__ = ["EVIDENCE_FEATURES", "Evidence", "category_reason", "refusal_reason"]
+__all__ = ["EVIDENCE_FEATURES", "INTENT_REFUSALS", "Evidence", "category_reason", "refusal_reason"]
+
+# What the asker wants done rather than asked: one such part makes the whole message so.
+INTENT_REFUSALS = ("instruction", "writing", "personal", "ranking")
 
 EVIDENCE_FEATURES = ("coverage", "dense_z", "dense_top", "sentence_top", "expansion_top",
                      "agreement", "has_topic", "english")
@@ -83,7 +86,9 @@ _PERSONAL = re.compile(
     r"我(自己|们家|家|孩子|个仔|个女|儿子|女儿|老公|老婆|父母|屋企)?.{0,20}"
     r"(应该|该不该|要不要|应不应该|适合|合适|适不适合|该|定系|还是)"
     r"|(好不好|好唔好|值不值得|值唔值|抵唔抵|划不划算|划算吗|该不该|要不要)[?？!。 ]*$"
-    r"|值不值得(买|投|去|读)|股票|彩票|炒股|算命|风水"
+    r"|值不值得(买|投|去|读)|股票|彩票|炒股|算命|风水|(能|会|可以)(赚钱|升值|保值)"
+    r"|(帮|替)(我|我们)\S{0,3}(查|办|申请|预约|登记|缴|交|订|报名)"  # a service for the asker
+    r"|\b(check|look up|find) (my|our)\b|\bbook (me|a|an)\b"
     r"|should (i|we|my)\b|worth (buying|investing)|good idea for me|for me to\b|\bmy (money|savings)\b"
     r"|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b|\bstocks?\b|\bshares\b|\bcrypto",
     re.IGNORECASE,
@@ -98,16 +103,24 @@ _RANKING = re.compile(
     re.IGNORECASE,
 )
 # Live data: today's weather, prices, timetables, opening hours, current actual values, news,
-# who holds an office now.
+# who holds an office now. Words of time ask for the present, always; words of a topic (天气, 房价,
+# weather) only when the question asks for no policy and the plan holds little of its other words:
+# 房价 policy and weather-disaster warnings are in the plan.
 _LIVE = re.compile(
-    r"天气|气温|带伞|刮风|(今天|今晚|明天|周末|下周)\S{0,6}(雨|热|冷)|会不会下雨|下雨吗|台风什么时候|"
-    r"几点|营业时间|开门|关门|门票|票价|房价|楼价|二手房|二手楼|均价|多少钱一(斤|张|碗|杯|份|平)|"
-    r"油价|菜价|股价|汇率|比分|时刻表|班次|下一班|电话号码|电话是|地址在|星期几|几号|"
+    r"(今天|今晚|明天|周末|下周)\S{0,6}(雨|热|冷)|会不会下雨|下雨吗|台风什么时候|"
+    r"几点|开门|关门|多少钱一(斤|张|碗|杯|份|平)|电话是|地址在|星期几|几号|"
     r"今天|今日|明天|昨天|此刻|实时|本周|这周|下周|明年|后年|前年|最新消息|新闻|现任|区长|市长|书记是谁"
     r"|实际.{0,8}(现在|目前|今年|最新)|(现在|目前|今年|最新).{0,8}实际"
-    r"|weather|\brain\b|forecast|ticket|price of|opening hours|timetable|phone number|today|tomorrow|"
-    r"yesterday|this week|next week|right now|latest news|who is the (mayor|head|party secretary)|"
-    r"exchange rate|next (bus|train)|\bcurrent(ly)?\b",
+    r"|today|tomorrow|yesterday|this week|next week|right now|latest news|"
+    r"who is the (mayor|head|party secretary)|next (bus|train)|\bcurrent(ly)?\b"
+    r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|cost|price)",
+    re.IGNORECASE,
+)
+_ASKS_POLICY = re.compile(r"规划|纲要|政策|措施|plan|polic", re.IGNORECASE)
+_LIVE_TOPIC = re.compile(
+    r"天气|气温|带伞|刮风|营业时间|门票|票价|房价|楼价|二手房|二手楼|均价|油价|菜价|股价|汇率|比分|时刻表|班次|"
+    r"下一班|电话号码|weather|\brain\b|forecast|ticket|price of|opening hours|timetable|phone number|"
+    r"exchange rate",
     re.IGNORECASE,
 )
 # Things a five-year plan never contains: entertainment, celebrities, general knowledge.
@@ -143,6 +156,9 @@ _ENGLISH_PLACES = {"hong": "香港", "macau": "澳门", "macao": "澳门", "shen
                    "america": "美国", "usa": "美国", "britain": "英国", "uk": "英国", "taiwan": "台湾",
                    "europe": "欧洲", "canada": "加拿大", "australia": "澳大利亚", "thailand": "泰国"}
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# What a place's own plan is called: 南沙区的十四五规划, Nansha's plan.
+_OWN_PLAN = re.compile(r"(“?十[一二三四五六七八九]五”?|\d{4}年?)?.{0,3}(规划|纲要|计划)"
+                       r"|(14th |five-year )*plan", re.IGNORECASE)
 
 
 def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_text: str) -> str | None:
@@ -158,7 +174,8 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
         return "personal"
     if _RANKING.search(spaced):
         return "ranking"
-    if _LIVE.search(spaced):
+    if _LIVE.search(spaced) or (_LIVE_TOPIC.search(spaced) and not _ASKS_POLICY.search(spaced)
+                                and evidence.coverage < LIVE_TOPIC_MIN_COVERAGE):
         return "live_data"
     if _OFF_TOPIC.search(spaced):
         return "not_in_plan"
@@ -193,8 +210,11 @@ def _other_place(simplified: str, spaced: str, evidence: Evidence, scope: PlanSc
         if name not in plan_text:
             return "other_place"  # the plan never mentions it
         english = next((en for en, zh in _ENGLISH_PLACES.items() if zh == name and en in words), "")
-        own = re.search(rf"{name}(的|嘅)", simplified) or (
+        own = re.search(rf"{name}(区|市|县|镇|街)?(的|嘅)", simplified) or (
             english and re.search(rf"\b{english}\w*'s\b", spaced))
+        if own and _OWN_PLAN.match(simplified[own.end():] if not english else
+                                   spaced[spaced.index("'s") + 2:].strip()):
+            return "other_place"  # another place's own plan: not this one
         # asked about its own affairs, only the name itself counts, not a pair like 港澳
         spoken_of = (name,) if own else _ALIASES.get(name, (name,))
         if not any(alias in evidence.top_text for alias in spoken_of):

@@ -73,3 +73,40 @@ def test_the_second_item_of_a_listed_answer_is_a_follow_up(assistant):
     second = assistant.ask("第二个呢？", history=[turn])
     assert second.resolved_question == first.items[1]
     assert not second.refused and first.items[1] in " ".join(c.place.title for c in second.claims)
+
+
+def test_an_item_of_a_listed_answer_is_found_from_the_question_alone(assistant):
+    """The CLI and eval pass history as plain questions: the listed items are found again."""
+    first = assistant.ask("专栏6列了哪些重点园区？")
+    answer = assistant.ask("第三个的重点产业是什么？", history=[first.question])
+    assert answer.resolved_question and answer.resolved_question.startswith(first.items[2])
+    assert answer.claims[0].place.row == 3 and answer.claims[0].place.column == 6
+
+
+def test_a_section_number_alone_takes_the_chapter_of_the_previous_question(assistant):
+    answer = assistant.ask("第三节讲的是什么？", history=["第八章包括哪几节？"])
+    assert (answer.claims[0].place.chapter, answer.claims[0].place.section) == (8, 3)
+
+
+def test_a_year_follow_up_keeps_its_own_aspect(terms):
+    resolved = resolve_follow_up("那2020年的人口呢？", ["2025年番禺的GDP和人口目标是多少？"], terms)
+    assert resolved.startswith("2020年番禺的GDP和人口目标是多少") and resolved.endswith("人口")
+    english = resolve_follow_up("And in 2020?", ["What is the 2025 target for forest coverage?"], terms)
+    assert english == "What is the 2020 target for forest coverage?"
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("番禺有多少公园？推荐几个好玩的公园", "ranking"),
+    ("帮我预约一下番禺区医院的号", "personal"),
+    ("南沙区的十四五规划有几个专栏？", "other_place"),
+    ("番禺的房价会不会降？", "live_data"),
+])
+def test_a_request_or_another_plan_is_refused_as_a_whole(assistant, question, reason):
+    answer = assistant.ask(question)
+    assert answer.refusal == reason, plain_text(answer)
+
+
+@pytest.mark.parametrize("question", ["规划对房价调控有什么措施？",
+                                      "Will weather disaster warnings reach people faster?"])
+def test_a_live_data_topic_asked_as_policy_is_answered(assistant, question):
+    assert not assistant.ask(question).refused
