@@ -145,18 +145,19 @@ def _table_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _paragraphs(paragraphs: Sequence[str]) -> list[str]:
-    return [escape_md(p) for p in paragraphs if p.strip()]
-
-
 def place_markdown(outline: Outline, place: Place, script: str = "traditional",
-                   tables: bool = True) -> str:
+                   tables: bool = True, quotes: Sequence[str] = ()) -> str:
     """The place's full text as Markdown: its label as heading, the plan's own words below.
 
     Labels follow `script`; the plan text stays as written (Traditional). A 專欄 or appendix gets
     its table as a Markdown table only when `tables` (the UI shows those in a real Dataframe).
+    `quotes`: sentences of an answer, marked where the text holds them.
     """
     ls = label_script(script)
+
+    def _paragraphs(paragraphs: Sequence[str]) -> list[str]:
+        return [_highlighted(p, quotes) for p in paragraphs if p.strip()]
+
     if place.is_preamble:
         return "\n\n".join([f"### {escape_md(Place().label(ls))}", *_paragraphs(outline.preamble)])
     node = outline.find(place)
@@ -251,18 +252,23 @@ def outline_selection(outline: Outline, key: str | None, script: str = "traditio
 
 
 def outline_tree_markdown(outline: Outline, script: str = "traditional") -> str:
-    """The whole plan as a nested list: chapters → sections → subsections and 專欄, appendices."""
+    """The whole plan as a nested list of links (each opens its place): chapters → sections →
+    subsections and 專欄, appendices."""
     ls = label_script(script)
-    lines = [f"- {escape_md(Place().label(ls))}"]
+
+    def entry(place: Place, text: str) -> str:
+        return f"[{escape_md(text)}]({_place_link(place_key(place))})"
+
+    lines = [f"- {entry(Place(), Place().label(ls))}"]
     for c in outline.chapters:
-        lines.append(f"- **{escape_md(c.place.label(ls))}**")
+        lines.append(f"- **{entry(c.place, c.place.label(ls))}**")
         for s in c.sections:
-            lines.append(f"  - {escape_md(s.place.label(ls).split(' ', 1)[-1])}")
+            lines.append(f"  - {entry(s.place, s.place.label(ls).split(' ', 1)[-1])}")
             for sub in s.subsections:
-                lines.append(f"    - {escape_md(sub.place.label(ls).split(' ', 2)[-1])}")
+                lines.append(f"    - {entry(sub.place, sub.place.label(ls).split(' ', 2)[-1])}")
             for col in s.columns:
-                lines.append(f"    - *{escape_md(col.place.label(ls).split(' ', 2)[-1])}*")
-    lines += [f"- **{escape_md(a.place.label(ls))}**" for a in outline.appendices]
+                lines.append(f"    - *{entry(col.place, col.place.label(ls).split(' ', 2)[-1])}*")
+    lines += [f"- **{entry(a.place, a.place.label(ls))}**" for a in outline.appendices]
     return "\n".join(lines)
 
 
@@ -477,6 +483,24 @@ _CSS = """
   margin: 0.3rem 0; }
 #place-text, #finder-text { max-height: 620px; overflow-y: auto; }
 #place-link { display: none !important; }
+/* example prompts look like what they are: buttons to tap */
+#chatbot button.example { border: 1px solid #99d5cf; background: #f0fdfa; border-radius: 999px;
+  padding: 0.35rem 0.9rem; color: #0f766e; }
+#chatbot button.example:hover { background: #ccfbf1; }
+/* nothing wider than the screen: tables and long lines scroll inside their own box
+   (gradio puts these rules under .gradio-container itself: no selector starts with it) */
+.prose { overflow-wrap: anywhere; }
+.table-wrap, .prose table { max-width: 100%; overflow-x: auto; }
+/* a table's own width must not widen the page: it scrolls inside its box (contain: inline-size
+   takes its content out of the width its ancestors ask for) */
+.table-wrap { contain: inline-size; width: 100%; flex: 1 1 100%; }
+@media (max-width: 640px) {
+  /* on a phone, side-by-side columns stack: each takes the screen's width, none more */
+  .row { flex-wrap: wrap !important; }
+  .row .column, .row .block, .row .form { min-width: 0 !important; flex: 1 1 100% !important; }
+  #app-title h2 { font-size: 1.25rem; }
+  #finder-results table { min-width: 640px; }  /* readable columns, scrolled inside the box */
+}
 """
 
 # Citation links carry ?place=KEY. Without JavaScript they open the outline in a new browser tab;
@@ -511,6 +535,18 @@ document.addEventListener("click", (event) => {
 }, true);
 </script>
 """
+
+
+# After a place opens: its first marked sentence (or else its heading) is scrolled into view.
+_SCROLL_TO_MARK = """() => { setTimeout(() => {
+  const target = document.querySelector('#place-text mark') || document.querySelector('#place-text');
+  if (target) target.scrollIntoView({ block: 'center', behavior: 'instant' });
+}, 150); }"""
+# After a finder row is chosen: its text is scrolled into view.
+_SCROLL_TO_FINDER_TEXT = """() => { setTimeout(() => {
+  const target = document.querySelector('#finder-text');
+  if (target) target.scrollIntoView({ block: 'start', behavior: 'instant' });
+}, 150); }"""
 
 
 def _theme():
@@ -588,6 +624,7 @@ def _chat_tab(assistant: Assistant, script_radio):
                         render=False, elem_id="cited")
     no_extras = (gr.update(visible=False), gr.update(choices=[], value=None))
     listed = gr.State({})  # question → the items its answer listed, for 第二个呢-style follow-ups
+    quotes = gr.State([])  # the last answer's sentences: marked when a cited place is opened
 
     def extras(answer: Answer):
         """The chart and the cited-places dropdown for a finished answer."""
@@ -613,14 +650,14 @@ def _chat_tab(assistant: Assistant, script_radio):
                 if answer is not None:
                     if answer.items:
                         items[answer.question] = list(answer.items)
-                    yield messages, *extras(answer), items
+                    yield messages, *extras(answer), items, [c.text for c in answer.claims]
                     return
-                yield messages, gr.skip(), gr.skip(), items
-            yield messages, *no_extras, items
+                yield messages, gr.skip(), gr.skip(), items, gr.skip()
+            yield messages, *no_extras, items, []
         except Exception:
             log.exception("chat failed for question %r", message)
             sorry = "【抱歉】回答时出了问题,已记录。请再试一次。"
-            yield [{"role": "assistant", "content": sorry}], *no_extras, items
+            yield [{"role": "assistant", "content": sorry}], *no_extras, items, []
 
     with gr.Row():
         with gr.Column(scale=3):
@@ -631,7 +668,7 @@ def _chat_tab(assistant: Assistant, script_radio):
                                    submit_btn="发送", stop_btn="停止", autofocus=False,
                                    elem_id="question"),
                 additional_inputs=[script_radio, listed],
-                additional_outputs=[chart, cited, listed],
+                additional_outputs=[chart, cited, listed, quotes],
                 examples=[[question] for question, _ in EXAMPLES],
                 example_labels=[label for _, label in EXAMPLES],
                 run_examples_on_click=True,
@@ -648,15 +685,15 @@ def _chat_tab(assistant: Assistant, script_radio):
     saved = gr.BrowserState([], storage_key="panyu-plan-chat")
     chatbot.change(lambda messages: messages or [], chatbot, saved, api_visibility="private",
                    queue=False)
-    clear.click(lambda: ([], [], [], *no_extras, {}, []), None,
-                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed, saved],
+    clear.click(lambda: ([], [], [], *no_extras, {}, [], []), None,
+                [chatbot, chat.chatbot_state, chat.chatbot_value, chart, cited, listed, saved, quotes],
                 api_visibility="private", queue=False)
     # the chat's own trash icon clears as much as the clear button: side panel, listed items, storage
-    chatbot.clear(lambda: (*no_extras, {}, []), None, [chart, cited, listed, saved],
+    chatbot.clear(lambda: (*no_extras, {}, [], []), None, [chart, cited, listed, saved, quotes],
                   api_visibility="private", queue=False)
     restore = (lambda messages: (messages or [],) * 3, [saved],
                [chatbot, chat.chatbot_state, chat.chatbot_value])
-    return cited, open_cited, restore
+    return cited, open_cited, restore, quotes
 
 
 def _finder_tab(assistant: Assistant, script_radio):
@@ -671,6 +708,7 @@ def _finder_tab(assistant: Assistant, script_radio):
         search = gr.Button("查找", variant="primary", scale=1, min_width=100)
     note = gr.Markdown("")
     results = gr.Dataframe(headers=FINDER_HEADERS, label="匹配的章节", interactive=False, wrap=True,
+                           elem_id="finder-results",
                            column_widths=["6%", "18%", "24%", "42%", "10%"],
                            datatype=["number", "str", "str", "str", "number"])
     keys = gr.State([])
@@ -711,7 +749,7 @@ def _finder_tab(assistant: Assistant, script_radio):
     safe_show = _guarded("finder selection",
                          lambda: ("【抱歉】無法顯示這一部分。", gr.skip(), gr.skip(), gr.skip()))(show)
     results.select(safe_show, [keys, script_radio, query], [detail, detail_table, open_selected, selected],
-                   api_visibility="private")
+                   api_visibility="private").then(None, js=_SCROLL_TO_FINDER_TEXT)
     return selected, open_selected
 
 
@@ -740,7 +778,7 @@ def create_app(assistant: Assistant):
 
     outline = assistant.outline
 
-    def outline_view(key: str | None, choice: str | None):
+    def outline_view(key: str | None, choice: str | None, quotes: Sequence[str] = ()):
         script = script_of(choice) or "traditional"
         sel = outline_selection(outline, key, script)
         place = key_place(sel["key"]) or Place()
@@ -749,15 +787,17 @@ def create_app(assistant: Assistant):
                           interactive=len(sel["level2"]) > 1),
                 gr.update(choices=sel["level3"], value=sel["value3"],
                           interactive=len(sel["level3"]) > 1),
-                place_markdown(outline, place, script, tables=False),
+                place_markdown(outline, place, script, tables=False, quotes=quotes or ()),
                 _table_update(outline, place, script), sel["key"])
 
     safe_outline_view = _guarded("outline view", lambda: (
         gr.skip(), gr.skip(), gr.skip(), "【抱歉】無法顯示這一部分。", gr.skip(), gr.skip()))(outline_view)
 
-    def open_place(key: str | None, choice: str | None):
-        """Switch to the outline tab at a place (the hidden link box adds '#time' to each click)."""
-        return (gr.Tabs(selected="outline"), *safe_outline_view((key or "").split("#", 1)[0], choice))
+    def open_place(key: str | None, choice: str | None, quotes: Sequence[str] | None = None):
+        """Switch to the outline tab at a place (the hidden link box adds '#time' to each click),
+        with the last answer's sentences marked where the place holds them."""
+        return (gr.Tabs(selected="outline"),
+                *safe_outline_view((key or "").split("#", 1)[0], choice, quotes or ()))
 
     def on_load(choice, request):
         key = request.query_params.get(PLACE_PARAM) if request is not None else None
@@ -768,27 +808,29 @@ def create_app(assistant: Assistant):
     on_load.__annotations__ = {"request": gr.Request}  # real classes: gradio injects the request
 
     with gr.Blocks(title="番禺区“十四五”规划问答", analytics_enabled=False) as demo:
-        with gr.Row(equal_height=True):
+        with gr.Row(equal_height=True, elem_id="top-row"):
             gr.Markdown("## 番禺区“十四五”规划问答助手\n"
                         "答案只摘自《番禺区国民经济和社会发展第十四个五年规划和2035年远景目标纲要》,"
                         "每句注明出处(章、节、专栏或附件)。", elem_id="app-title")
             script_radio = gr.Radio(list(SCRIPT_CHOICES), value="自动", label="简繁 / 簡繁",
-                                    info="自动:跟随提问的简繁", scale=0, min_width=340)
+                                    info="自动:跟随提问的简繁", scale=0, min_width=300,
+                                    elem_id="script-choice")
         place_link = gr.Textbox(visible="hidden", elem_id="place-link", label="place link",
                                 show_label=False)
         with gr.Tabs(selected="chat") as tabs:
-            with gr.Tab("问答 / 問答", id="chat"):
-                cited, open_cited, restore = _chat_tab(assistant, script_radio)
-            with gr.Tab("查找章节 / 查找章節", id="finder"):
+            with gr.Tab("问答", id="chat"):
+                cited, open_cited, restore, quotes = _chat_tab(assistant, script_radio)
+            with gr.Tab("查找章节", id="finder"):
                 found, open_found = _finder_tab(assistant, script_radio)
-            with gr.Tab("规划全文 / 規劃全文", id="outline"):
+            with gr.Tab("规划全文", id="outline"):
                 view = _outline_tab(outline)
         for dropdown in view[:3]:
             dropdown.input(safe_outline_view, [dropdown, script_radio], view, api_visibility="private")
         script_radio.change(safe_outline_view, [view[-1], script_radio], view, api_visibility="private")
         for trigger, source in ((open_cited.click, cited), (open_found.click, found),
                                 (place_link.change, place_link)):
-            trigger(open_place, [source, script_radio], [tabs, *view], api_visibility="private")
+            trigger(open_place, [source, script_radio, quotes], [tabs, *view],
+                    api_visibility="private").then(None, js=_SCROLL_TO_MARK)
         demo.load(on_load, [script_radio], [tabs, *view], api_visibility="private")
         demo.load(*restore, api_visibility="private", queue=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
@@ -846,7 +888,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               "(`make setup` installs the bundled model; `make run` then starts the app.)",
               file=sys.stderr)
         return 2
-    except (PlanFormatError, IndexUnusableError) as err:
+    except (PlanFormatError, IndexUnusableError, ExpansionsError, GlossaryError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:

@@ -19,6 +19,7 @@ from assistant.ui import (
     escape_user_html,
     key_place,
     outline_selection,
+    outline_tree_markdown,
     place_key,
     place_markdown,
     place_table,
@@ -272,3 +273,11 @@ def test_main_explains_a_missing_model_and_exits_nonzero(capsys):
     err = capsys.readouterr().err
     assert "embedding model" in err and "/no/such/model-folder" in err and "Traceback" not in err
     assert main(["--port", "not-a-port"]) == 2
+
+
+def test_outline_entries_link_to_their_places_and_cited_sentences_are_marked(outline):
+    tree = outline_tree_markdown(outline, "simplified")
+    assert "(?place=c11.s3)" in tree and "(?place=a2)" in tree and "(?place=c3.s1.k1)" in tree
+    quote = outline.find(Place(chapter=11, section=3)).subsections[1].paragraphs[0].split("。")[0] + "。"
+    text = place_markdown(outline, Place(chapter=11, section=3), "simplified", quotes=[quote])
+    assert text.count("<mark>") == 1 and f"<mark>{escape_md(quote)}</mark>" in text
