@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = ["CorruptIndexError", "IndexUnusableError", "PlanIndex", "StaleIndexError", "file_sha256"]
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 MANIFEST = "manifest.json"
 PASSAGES = "passages.jsonl"
 VECTORS = "vectors.faiss"
@@ -171,9 +171,13 @@ class PlanIndex:
         cache = EmbeddingCache(cache_dir or directory.parent / "cache", embedder.model_id)
         vectors, fresh = cache.embed(embedder, [plain_simplified(p.context_text) for p in passages],
                                      progress=progress)
-        sentences, _ = sentence_owners(passages)
-        sentence_vectors, fresh_s = cache.embed(
-            embedder, [plain_simplified(t) for t in sentences], progress=progress)
+        sentences, owners = sentence_owners(passages)
+        # a table row or list item is one sentence, the passage itself: its vector is reused
+        prose = [i for i, owner in enumerate(owners) if passages[owner].kind == "paragraph"]
+        prose_vectors, fresh_s = cache.embed(
+            embedder, [plain_simplified(sentences[i]) for i in prose], progress=progress)
+        sentence_vectors = vectors[owners].copy()
+        sentence_vectors[prose] = prose_vectors
         expansion_vectors, fresh_q = cache.embed(
             embedder, [plain_simplified(q) for _, q in questions], kind="query", progress=progress)
         cache.save()
@@ -207,7 +211,7 @@ class PlanIndex:
                            "sentences": len(sentences), "expansion_questions": len(questions)},
                 "expansions": report.lines(),
                 "embedded": {"fresh": fresh + fresh_s + fresh_q,
-                             "cached": len(passages) + len(sentences) + len(questions)
+                             "cached": len(passages) + len(prose) + len(questions)
                              - fresh - fresh_s - fresh_q},
                 "libraries": _versions(),
                 "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
