@@ -12,6 +12,7 @@ from .expansions import ExpansionsError
 from .glossary import GlossaryError
 from .index import IndexUnusableError
 from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
+from .plans import load_plan, resolve_plan
 from .settings import Settings
 
 __all__ = ["main"]
@@ -26,7 +27,10 @@ def _print_json(data: object) -> None:
 
 
 def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
-    outline = load_outline(args.plan or settings.plan_path)
+    if args.plan:
+        outline = load_plan(*resolve_plan(args.plan, settings.plan_path.parent))
+    else:
+        outline = load_outline(settings.plan_path)
     script = "simplified" if args.simplified else "traditional"
     if args.json:
         _print_json(outline_to_dict(outline, script))
@@ -173,7 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("outline", help="print the plan's outline tree")
     p.add_argument("--json", action="store_true", help="the whole tree as JSON")
     p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
-    p.add_argument("--plan", help="another copy of the plan text")
+    p.add_argument("--plan", help="a plan of the library (panyu, national) or a plan file")
     p.set_defaults(func=cmd_outline)
 
     p = sub.add_parser("build", help="build the search index (converts the default model once)")

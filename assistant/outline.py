@@ -81,10 +81,13 @@ class Place:
     row: int | None = None
     title: str = field(default="", compare=False)
     title_en: str = field(default="", compare=False)  # from the glossary, where it has one
+    plan: str = ""  # which plan of the library ("" is the default plan, Panyu's)
+    part: int | None = field(default=None, compare=False)  # the 篇 (a plan with parts: its chapters
+    # are numbered across the whole plan, so the chapter alone tells the place)
 
     @property
     def is_preamble(self) -> bool:
-        return self.chapter is None and self.appendix is None
+        return self.chapter is None and self.appendix is None and self.part is None
 
     def _parts(self, english: bool = False) -> list[str]:
         """附件2 第8項 / 第三章 第一節 專欄1 …, or in English Appendix 2, item 8 / Chapter 3, …"""
@@ -93,10 +96,12 @@ class Place:
                  if english else ("附件{}", "前言", "第{}章", "第{}節", "專欄{}", "第{}項"))
         if self.appendix is not None:
             parts = [words[0].format(self.appendix)]
-        elif self.chapter is None:
+        elif self.chapter is None and self.part is None:
             return [words[1]]
         else:
-            parts = [words[2].format(n(self.chapter))]
+            parts = [f"Part {self.part}" if english else f"第{n(self.part)}篇"] if self.part else []
+            if self.chapter is not None:
+                parts.append(words[2].format(n(self.chapter)))
             if self.section is not None:
                 parts.append(words[3].format(n(self.section)))
             if self.column is not None:
@@ -129,8 +134,8 @@ class Place:
     def section_place(self) -> Place:
         """The chapter/section (or appendix, or preamble) this place belongs to: what hit@k scores."""
         if self.appendix is not None:
-            return Place(appendix=self.appendix)
-        return Place(chapter=self.chapter, section=self.section)
+            return Place(appendix=self.appendix, plan=self.plan)
+        return Place(chapter=self.chapter, section=self.section, plan=self.plan, part=self.part)
 
     def to_dict(self, script: str = "traditional") -> dict[str, int | str | None]:
         return {
@@ -140,6 +145,7 @@ class Place:
             "column": self.column,
             "appendix": self.appendix,
             "row": self.row,
+            **({"plan": self.plan, "part": self.part} if self.plan else {}),
             "title": self.title,
             "label": self.label(script),
         }
@@ -231,6 +237,17 @@ class Chapter(_Node):
 
 
 @dataclass(frozen=True)
+class Part(_Node):
+    """A 篇 of a plan that has them: an introduction and the numbers of its chapters."""
+
+    place: Place
+    intro: tuple[str, ...]
+    chapters: tuple[int, ...]
+
+    _level: ClassVar[str] = "part"
+
+
+@dataclass(frozen=True)
 class Appendix(_Node):
     place: Place
     table: Table
@@ -245,6 +262,8 @@ class Outline:
     chapters: tuple[Chapter, ...]
     appendices: tuple[Appendix, ...]
     toc: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (chapter title, section titles), as listed
+    parts: tuple[Part, ...] = ()  # 篇, in a plan that has them
+    plan: str = ""  # the plan's id in the library ("" for the default plan)
 
     def chapter(self, number: int) -> Chapter:
         return self.chapters[number - 1]
@@ -267,6 +286,9 @@ class Outline:
         """The place carrying its heading (retrieval groups carry none), so its label reads in full."""
         if place.title or place.row is not None:
             return place
+        if place.part is not None and place.chapter is None:
+            part = self.parts[place.part - 1] if 0 < place.part <= len(self.parts) else None
+            return replace(place, title=part.title) if part is not None else place
         if place.is_preamble:
             return replace(place, title=self.title)
         node = self.find(place)
@@ -869,10 +891,15 @@ def outline_to_dict(outline: Outline, script: str = "traditional") -> dict[str, 
                                table=_table_dict(col.table, script)) for col in s.columns],
             ))
         chapters.append(_node(c.place, "chapter", script, intro=list(c.intro), sections=sections))
+    parts = {"parts": [_node(p.place, "part", script, intro=list(p.intro), chapters=list(p.chapters))
+                       for p in outline.parts]} if outline.parts else {}
     return {
         "title": outline.title,
         "parser_version": PARSER_VERSION,
-        "preamble": _node(Place(), "preamble", script, paragraphs=list(outline.preamble)),
+        **({"plan": outline.plan} if outline.plan else {}),
+        "preamble": _node(Place(plan=outline.plan), "preamble", script,
+                          paragraphs=list(outline.preamble)),
+        **parts,
         "chapters": chapters,
         "appendices": [_node(a.place, "appendix", script, table=_table_dict(a.table, script))
                        for a in outline.appendices],
@@ -882,7 +909,10 @@ def outline_to_dict(outline: Outline, script: str = "traditional") -> dict[str, 
 def outline_tree(outline: Outline, script: str = "traditional") -> Iterator[str]:
     """Indented text lines: chapters, sections, subsections, columns and appendices with counts."""
     yield f"{Place().label(script)} ({len(outline.preamble)} paragraph(s))"
+    part_of = {n: p for p in outline.parts for n in p.chapters}
     for c in outline.chapters:
+        if (part := part_of.get(c.number)) is not None and part.chapters[0] == c.number:
+            yield f"{part.place.label(script)}  [{len(part.chapters)} chapters]"
         yield f"{c.place.label(script)}  [{len(c.sections)} sections]"
         for s in c.sections:
             yield f"  {s.place.label(script)}"

@@ -1,0 +1,69 @@
+"""The plan library: the national outline's Markdown layout beside Panyu's, both read by one call."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.cli import main
+from assistant.markdown_outline import IMAGE_NOTE, parse_markdown_outline
+from assistant.outline import Place, PlanFormatError
+from assistant.plans import load_plan, resolve_plan
+from assistant.settings import REPO_ROOT
+
+CORPUS = REPO_ROOT / "corpus"
+
+
+@pytest.fixture(scope="module")
+def national():
+    return load_plan(*resolve_plan("national", CORPUS))
+
+
+def test_the_national_outline_has_its_parts_chapters_and_sections(national):
+    assert (len(national.parts), len(national.chapters), len(national.sections)) == (19, 65, 192)
+    assert national.title.startswith("中华人民共和国国民经济和社会发展第十四个五年规划")
+    assert national.preamble and "编制" in national.preamble[0]
+    third = national.parts[2]
+    assert third.chapters == (8, 9, 10, 11) and third.title.startswith("加快发展现代产业体系")
+    section = national.chapter(9).section(2)
+    assert section.place.label("simplified") == "第三篇 第九章 第二节 前瞻谋划未来产业"
+    assert section.place.short_label("simplified") == "第三篇第九章第二节"
+    assert section.place.english_label() == "Part 3, Chapter 9, Section 2"
+    assert [c.number for c in national.chapters] == list(range(1, 66))
+
+
+def test_pictures_of_the_source_are_said_where_they_were(national):
+    notes = [p for s in national.sections for p in s.intro if p == IMAGE_NOTE]
+    assert len(notes) == 27
+    assert all("<details" not in p and "](" not in p for s in national.sections for p in s.intro)
+
+
+def test_places_of_two_plans_differ_and_the_default_plan_keeps_its_own(outline, national):
+    assert national.chapter(8).place != outline.chapter(8).place
+    assert outline.chapter(8).place == Place(chapter=8)
+    assert "plan" not in outline.chapter(8).place.to_dict()
+
+
+def test_outline_command_lists_the_national_plan_with_plan_and_part_keys(capsys):
+    assert main(["outline", "--plan", "national", "--json"]) == 0
+    tree = json.loads(capsys.readouterr().out)
+    assert len(tree["parts"]) == 19 and len(tree["chapters"]) == 65
+    assert sum(len(c["sections"]) for c in tree["chapters"]) == 192
+    section = tree["chapters"][8]["sections"][1]
+    assert (section["plan"], section["part"], section["chapter"], section["section"]) == (
+        "national", 3, 9, 2)
+    assert main(["outline", "--plan", "panyu", "--json"]) == 0
+    panyu = capsys.readouterr().out
+    assert main(["outline", "--json"]) == 0
+    assert capsys.readouterr().out == panyu  # Panyu's outline does not change
+
+
+@pytest.mark.parametrize("text, message", [
+    ("# 标题\n\n正文一段。\n", "no chapter headings"),
+    ("## 第一篇　甲\n### 第一章　乙\n#### 第二节　丙\n", "line 3"),
+    ("## 第一篇　甲\n### 第二章　乙\n", "第一章 was expected"),
+])
+def test_a_malformed_markdown_plan_gets_one_clear_error(text, message):
+    with pytest.raises(PlanFormatError, match=message):
+        parse_markdown_outline(text, "x")
