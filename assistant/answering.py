@@ -190,7 +190,7 @@ class ExtractiveAnswerer:
             expansion_top=expansion_top, agreement=bool(set(bm25_places) & set(dense_places)),
             has_topic=bool(weights) or scores.english_confidence > 0,
             english=detect_script(question) == "english",
-            top_text=top_text.replace(" ", ""))
+            top_text=top_text.replace(" ", ""), has_expansions=has_expansions)
 
     def _answer_part(self, question: str) -> _Part:
         searcher = self.searcher

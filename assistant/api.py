@@ -16,7 +16,8 @@ from .answering import ExtractiveAnswerer
 from .followups import Turn
 from .glossary import load_glossary
 from .index import IndexUnusableError, PlanIndex
-from .outline import Outline, Place, load_outline
+from .outline import Outline, Place
+from .plans import load_plan
 from .retrieval import Hit, Located, Searcher
 from .settings import Settings
 
@@ -55,7 +56,7 @@ class Assistant:
         from .llm import LLMRewriter
 
         settings = settings or Settings.from_env()
-        outline = load_outline(settings.plan_path)
+        outline = load_plan(settings.plan_path, settings.plan)
         embedder = Embedder.load(model or settings.embedding_model, models_dir=settings.models_dir,
                                  progress=progress)
         reason = None
@@ -88,7 +89,8 @@ class Assistant:
                                  progress=progress)
         return PlanIndex.build(settings.plan_path, embedder, settings.plan_index_dir,
                                progress=progress, expansions=settings.expansions_path,
-                               cache_dir=settings.cache_dir)
+                               cache_dir=settings.cache_dir,
+                               outline=load_plan(settings.plan_path, settings.plan))
 
     @property
     def embedder(self):

@@ -12,7 +12,7 @@ from .expansions import ExpansionsError
 from .glossary import GlossaryError
 from .index import IndexUnusableError
 from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
-from .plans import load_plan, resolve_plan
+from .plans import PLANS, for_plan, load_plan, resolve_plan
 from .settings import Settings
 
 __all__ = ["main"]
@@ -106,6 +106,32 @@ def cmd_locate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_align(args: argparse.Namespace, settings: Settings) -> int:
+    from .align import AlignmentError, align, reference_place
+
+    source_plan = args.source or "panyu"
+    target_plan = args.to or ("national" if source_plan == "panyu" else "panyu")
+    source = load_plan(*resolve_plan(source_plan, settings.plan_path.parent))
+    try:
+        place = reference_place(source, args.reference)
+    except AlignmentError as err:
+        raise UserError(str(err)) from err
+    target = _open(args, for_plan(settings, target_plan))
+    found = align(source, place, target, k=args.k)
+    script = "simplified" if args.simplified else "traditional"
+    if args.json:
+        _print_json({"source": {"plan": source_plan, **place.to_dict(script)}, "target": target_plan,
+                     "closest": [{"rank": i, "score": round(loc.score, 6),
+                                  "label": target.titled(loc.place).label(script),
+                                  "citation": loc.place.to_dict(script)}
+                                 for i, loc in enumerate(found, start=1)]})
+        return 0
+    print(f"{place.label(script)} ({source_plan}) → closest in {target_plan}:")
+    for i, loc in enumerate(found, start=1):
+        print(f"{i}. {target.titled(loc.place).label(script)}  ({loc.score:.4f})")
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import QuestionError
     from .render import answer_json, plain_text
@@ -151,7 +177,7 @@ def cmd_expand(args: argparse.Namespace, settings: Settings) -> int:
     if llm is None:
         raise UserError("expand needs an OpenAI-compatible endpoint: set ASSISTANT_LLM_BASE_URL and "
                         "ASSISTANT_LLM_MODEL (see the README)")
-    passages = build_passages(load_outline(settings.plan_path))
+    passages = build_passages(load_plan(settings.plan_path, settings.plan))
     path = settings.expansions_path or settings.plan_path.with_name("expansions.jsonl")
     result = expand_passages(passages, path, llm.chat, everything=args.all, limit=args.limit,
                              progress=lambda line: print(line, file=sys.stderr))
@@ -183,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build the search index (converts the default model once)")
     p.add_argument("--force", action="store_true", help="rebuild even if the index is current")
     p.add_argument("--model", help="sentence-transformers model name or path")
+    p.add_argument("--plan", choices=sorted(PLANS), help="which plan of the library (default panyu)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("search", help="raw ranked passages, for debugging")
@@ -190,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--mode", choices=("hybrid", "bm25", "dense"), default="hybrid")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plan", choices=sorted(PLANS), help="which plan of the library (default panyu)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("locate", help="staff mode: which sections, 專欄 or appendix tables cover it")
@@ -197,6 +225,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
+    p.add_argument("--plan", choices=sorted(PLANS), help="which plan of the library (default panyu)")
     p.set_defaults(func=cmd_locate)
 
     p = sub.add_parser("ask", help="answer a question from the plan, with citations")
@@ -204,7 +233,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", action="append", help="an earlier question (repeat, oldest first)")
     p.add_argument("--script", choices=("auto", "simplified", "traditional"), default="auto")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plan", choices=sorted(PLANS), help="which plan of the library (default panyu)")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("align", help="staff: the sections of the other plan closest to a section")
+    p.add_argument("reference", help="第八章第三节, 第八章, 专栏8 or 附件2 of the source plan")
+    p.add_argument("--from", dest="source", choices=sorted(PLANS), help="source plan (default panyu)")
+    p.add_argument("--to", choices=sorted(PLANS), help="target plan (default: the other one)")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--simplified", action="store_true", help="labels in Simplified Chinese")
+    p.set_defaults(func=cmd_align)
 
     p = sub.add_parser("expand", help="write resident-question expansions with the configured LLM")
     p.add_argument("--all", action="store_true", help="rewrite every passage's, not only missing ones")
@@ -215,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", required=True, help="questions, one JSON object a line")
     p.add_argument("--out", help="write one JSON line per question here")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--plan", choices=sorted(PLANS), help="which plan of the library (default panyu)")
     p.set_defaults(func=cmd_eval)
     return parser
 
@@ -224,7 +264,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace, Settings], int] = args.func
     try:
-        return func(args, Settings.from_env())
+        settings = Settings.from_env()
+        if args.command != "outline" and getattr(args, "plan", None):
+            settings = for_plan(settings, args.plan)
+        return func(args, settings)
     except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError, ExpansionsError,
             GlossaryError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -104,8 +104,12 @@ def build_passages(outline: Outline) -> list[Passage]:
     """All passages of the plan, in reading order, numbered from 0."""
     raw: list[tuple[Place, str, str, str]] = []
     for text in _group(outline.preamble):
-        raw.append((Place(title=outline.title), "paragraph", outline.title, text))
+        raw.append((Place(title=outline.title, plan=outline.plan), "paragraph", outline.title, text))
+    part_starts = {p.chapters[0]: p for p in outline.parts if p.chapters}
     for chapter in outline.chapters:
+        if (part := part_starts.get(chapter.number)) is not None:  # a 篇's own introduction
+            for text in _group(part.intro):
+                raw.append((part.place, "paragraph", part.place.label(), text))
         ch_heading = chapter.place.label()
         for text in _group(chapter.intro):
             raw.append((chapter.place, "paragraph", ch_heading, text))

@@ -8,18 +8,21 @@ Places of the default plan carry no plan id, so its outline, answers and citatio
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from .markdown_outline import looks_like_markdown_plan, parse_markdown_outline
 from .outline import Outline, PlanFormatError, load_outline
+from .settings import Settings
 
-__all__ = ["DEFAULT_PLAN", "PLANS", "load_plan", "resolve_plan"]
+__all__ = ["DEFAULT_PLAN", "PLANS", "PLAN_NAMES", "for_plan", "load_plan", "resolve_plan"]
 
 DEFAULT_PLAN = "panyu"
 PLANS = {  # id → file in corpus/
     "panyu": "panyu-14th-five-year-plan.txt",
     "national": "national-14th-five-year-plan.md",
 }
+PLAN_NAMES = {"panyu": "番禺綱要", "national": "國家綱要"}  # short names in citations (Traditional)
 
 
 def resolve_plan(name: str, corpus: Path) -> tuple[Path, str]:
@@ -43,3 +46,12 @@ def load_plan(path: str | Path, plan: str = "") -> Outline:
     if looks_like_markdown_plan(text):
         return parse_markdown_outline(text, plan or path.stem)
     return load_outline(path)
+
+
+def for_plan(settings: Settings, name: str) -> Settings:
+    """The settings for one plan of the library: its file and its own index folder. The resident
+    questions and the English glossary were written for the default plan only."""
+    if name == DEFAULT_PLAN:
+        return settings
+    path, plan = resolve_plan(name, settings.plan_path.parent)
+    return replace(settings, plan_path=path, plan=plan, expansions_path=None, glossary_path=None)

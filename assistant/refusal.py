@@ -15,7 +15,14 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .scope import PlanScope
-from .tuning import EVIDENCE_BIAS, EVIDENCE_WEIGHTS, LIVE_TOPIC_MIN_COVERAGE, REFUSE_BELOW
+from .tuning import (
+    EVIDENCE_BIAS,
+    EVIDENCE_BIAS_WITHOUT_EXPANSIONS,
+    EVIDENCE_WEIGHTS,
+    EVIDENCE_WEIGHTS_WITHOUT_EXPANSIONS,
+    LIVE_TOPIC_MIN_COVERAGE,
+    REFUSE_BELOW,
+)
 
 __all__ = ["EVIDENCE_FEATURES", "INTENT_REFUSALS", "Evidence", "category_reason", "refusal_reason"]
 
@@ -39,6 +46,8 @@ class Evidence:
     has_topic: bool = True  # the question has a search term at all
     english: bool = False
     top_text: str = ""  # the best passages' text, normalised (Simplified), without spaces
+    has_expansions: bool = True  # the plan has resident-question expansions (else expansion_top
+    # is meaningless and the model fitted without it applies)
 
     def features(self) -> tuple[float, ...]:
         """In the order of EVIDENCE_FEATURES."""
@@ -51,8 +60,9 @@ class Evidence:
         features, fitted by `bench/calibrate_refusal.py` (cross-validated) on labelled questions.
         Words alone miss colloquial paraphrases; a question close to one residents ask about a
         passage, or a best passage that stands out, make up for them."""
-        return EVIDENCE_BIAS + sum(w * x for w, x in zip(EVIDENCE_WEIGHTS, self.features(),
-                                                         strict=True))
+        weights, bias = ((EVIDENCE_WEIGHTS, EVIDENCE_BIAS) if self.has_expansions else
+                         (EVIDENCE_WEIGHTS_WITHOUT_EXPANSIONS, EVIDENCE_BIAS_WITHOUT_EXPANSIONS))
+        return bias + sum(w * x for w, x in zip(weights, self.features(), strict=True))
 
 
 # Instructions, fake system or administrator notices, role-play, questions about the assistant.

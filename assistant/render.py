@@ -14,6 +14,7 @@ from collections.abc import Callable
 from .answer import Answer, Claim
 from .normalize import to_simplified
 from .outline import Place
+from .plans import PLAN_NAMES
 from .scope import PlanScope
 
 __all__ = ["answer_json", "chat_markdown", "claim_text", "escape_md", "key_place",
@@ -142,8 +143,16 @@ def refusal_message(reason: str, script: str, scope: PlanScope | None) -> str:
 # Surfaces
 
 
+def citation_label(place: Place, script: str) -> str:
+    """第八章第三節, or with the plan's short name for a place of another plan of the library:
+    《国家纲要》第三篇第九章第二节 (the default plan's places are named as before)."""
+    label = place.short_label(_label_script(script))
+    name = PLAN_NAMES.get(place.plan, place.plan) if place.plan else ""
+    return f"《{_convert(name, script)}》{label}" if name else label
+
+
 def _tag(places: tuple[Place, ...], script: str) -> str:
-    return "".join(f"〔{p.short_label(_label_script(script))}〕" for p in places)
+    return "".join(f"〔{citation_label(p, script)}〕" for p in places)
 
 
 def plain_text(answer: Answer, script: str | None = None) -> str:
@@ -163,7 +172,7 @@ def plain_text(answer: Answer, script: str | None = None) -> str:
     if script == "english" and answer.claims:
         body = f"{_english_lead(answer)}\n{body}"
     if answer.related:
-        labels = "、".join(p.short_label(ls) for p in answer.related)
+        labels = "、".join(citation_label(p, script) for p in answer.related)
         body += ("\nSee also: " if script == "english" else _convert("\n另見:", script)) + labels
     return body
 
@@ -177,10 +186,9 @@ def chat_markdown(answer: Answer, script: str | None = None,
     """
     script = script or answer.script
     link = link or (lambda place: f"?{PLACE_PARAM}={place_key(place)}")
-    ls = _label_script(script)
 
     def cite(places: tuple[Place, ...]) -> str:
-        return "".join(f"〔[{escape_md(p.short_label(ls))}]({link(p)})〕" for p in places)
+        return "".join(f"〔[{escape_md(citation_label(p, script))}]({link(p)})〕" for p in places)
 
     claims = "".join(escape_md(claim_text(c, script)) + cite(c.places) for c in answer.claims)
     if answer.refused:
@@ -191,7 +199,7 @@ def chat_markdown(answer: Answer, script: str | None = None,
     if answer.related:
         see = "See also: " if script == "english" else _convert("另見:", script)
         claims += "  \n" + see + "、".join(
-            f"[{escape_md(p.short_label(ls))}]({link(p)})" for p in answer.related)
+            f"[{escape_md(citation_label(p, script))}]({link(p)})" for p in answer.related)
     return claims
 
 

@@ -146,11 +146,12 @@ def about_the_plan(query: str) -> bool:
 
 def group_place(place: Place) -> Place:
     """The unit a staff member looks for: a section, a 專欄, an appendix table (or the preamble)."""
+    plan = {"plan": place.plan, "part": place.part}  # which plan, and its 篇 where it has them
     if place.appendix is not None:
-        return Place(appendix=place.appendix)
+        return Place(appendix=place.appendix, plan=place.plan)
     if place.column is not None:
-        return Place(chapter=place.chapter, section=place.section, column=place.column)
-    return Place(chapter=place.chapter, section=place.section)
+        return Place(chapter=place.chapter, section=place.section, column=place.column, **plan)
+    return Place(chapter=place.chapter, section=place.section, **plan)
 
 
 class Searcher:

@@ -14,7 +14,7 @@ from .outline import Outline
 __all__ = ["PlanScope"]
 
 _DISTRICT = re.compile(r"([^市省\s]{1,6}?[區区縣县市])(?:國民|国民)")
-_PERIOD = re.compile(r"((?:19|20)\d{2})\s*[—–\-~至到]\s*((?:19|20)\d{2})年")
+_PERIOD = re.compile(r"((?:19|20)\d{2})\s*[—–\-－~至到]\s*((?:19|20)\d{2})年")
 _VISION = re.compile(r"((?:19|20)\d{2})年(?:遠景|远景)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 

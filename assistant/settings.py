@@ -43,6 +43,7 @@ class Settings:
     llm: LLMSettings | None = None
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
+    plan: str = ""  # the plan's id in the library ("" for the default plan, Panyu's)
 
     @property
     def models_dir(self) -> Path:
@@ -50,7 +51,7 @@ class Settings:
 
     @property
     def plan_index_dir(self) -> Path:
-        return self.index_dir / "plan"
+        return self.index_dir / ("plan" if not self.plan else f"plan-{self.plan}")
 
     @property
     def cache_dir(self) -> Path:

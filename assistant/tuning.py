@@ -42,6 +42,11 @@ CONTINUATION_BAR = 0.6  # the next sentence of the best one's passage
 # (--balance 0.15: the unanswerable questions that pass every rule weigh 15 % of the answerable.)
 EVIDENCE_WEIGHTS = (2.0238, 1.0313, -12.7737, 36.4822, 53.5261, -0.4302, 0.0000, 4.4016)
 EVIDENCE_BIAS = -72.2112
+# The same model for a plan without resident-question expansions (the national outline): fitted by
+# `calibrate_refusal.py --without-expansions` on the same sets, retrieval run without them.
+EVIDENCE_WEIGHTS_WITHOUT_EXPANSIONS = (0.9700, 1.3466, -14.7290, 57.8060, 0.0000, 0.0423, -3.4677,
+                                       5.7630)
+EVIDENCE_BIAS_WITHOUT_EXPANSIONS = -38.4048
 REFUSE_BELOW = 0.0  # log-odds: below this the plan is silent
 LIVE_TOPIC_MIN_COVERAGE = 0.5  # 天气/房价/weather asked about: the plan must hold this share of the
 # question's terms for it to be a question about the plan's policy rather than for live data

@@ -57,12 +57,21 @@ def main(argv: list[str] | None = None) -> int:
                         help="weight of the unanswerable questions that pass every rule, relative "
                              "to all answerable ones together (1 = as much)")
     parser.add_argument("--show", action="store_true", help="list the answerable questions refused")
+    parser.add_argument("--without-expansions", action="store_true",
+                        help="the model for plans that have no resident-question expansions: "
+                             "retrieval without them (own index folder), expansion_top left out")
     args = parser.parse_args(argv)
+
+    from dataclasses import replace
 
     from assistant.api import Assistant
     from assistant.refusal import EVIDENCE_FEATURES
+    from assistant.settings import Settings
 
-    assistant = Assistant.open(progress=False)
+    settings = Settings.from_env()
+    if args.without_expansions:
+        settings = replace(settings, expansions_path=None, plan="without-expansions")
+    assistant = Assistant.open(settings, progress=False)
     rows = []
     for path in args.sets:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -72,8 +81,11 @@ def main(argv: list[str] | None = None) -> int:
             evidence, rule = assistant.answerer.assess(d["question"])
             category = d.get("category") or ("unanswerable" if d["kind"] == "unanswerable"
                                              else "answerable")
-            rows.append((d["kind"] != "unanswerable", category, rule, evidence.features(),
-                         d["question"]))
+            features = evidence.features()
+            if args.without_expansions:  # a constant: the fit gives it no weight
+                features = tuple(0.0 if name == "expansion_top" else v
+                                 for name, v in zip(EVIDENCE_FEATURES, features, strict=True))
+            rows.append((d["kind"] != "unanswerable", category, rule, features, d["question"]))
     y = np.array([r[0] for r in rows], dtype=float)
     x = np.array([r[3] for r in rows], dtype=float)
     ruled = np.array([r[2] is not None for r in rows])
@@ -114,8 +126,10 @@ def main(argv: list[str] | None = None) -> int:
     print("by category: " + ", ".join(f"{c} {hit[c]}/{n}" for c, n in sorted(per.items())))
     w, b = fit(x[free], y[free], weight[free])
     print("fitted on all (paste into assistant/tuning.py):")
-    print(f"EVIDENCE_WEIGHTS = ({', '.join(f'{v:.4f}' for v in w)})  # {', '.join(EVIDENCE_FEATURES)}")
-    print(f"EVIDENCE_BIAS = {b:.4f}")
+    suffix = "_WITHOUT_EXPANSIONS" if args.without_expansions else ""
+    print(f"EVIDENCE_WEIGHTS{suffix} = ({', '.join(f'{v:.4f}' for v in w)})"
+          f"  # {', '.join(EVIDENCE_FEATURES)}")
+    print(f"EVIDENCE_BIAS{suffix} = {b:.4f}")
     return 0
 
 

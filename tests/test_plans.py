@@ -67,3 +67,46 @@ def test_outline_command_lists_the_national_plan_with_plan_and_part_keys(capsys)
 def test_a_malformed_markdown_plan_gets_one_clear_error(text, message):
     with pytest.raises(PlanFormatError, match=message):
         parse_markdown_outline(text, "x")
+
+
+@pytest.fixture(scope="module")
+def national_assistant(tmp_path_factory):
+    """The national plan's own index, built in a temporary folder (vectors of texts the repo's
+    cache already holds are reused; on a clean clone this embeds the plan, about a minute)."""
+    import shutil
+    from dataclasses import replace
+
+    from assistant.api import Assistant
+    from assistant.plans import for_plan
+    from assistant.settings import Settings
+
+    real = Settings.from_env()
+    root = tmp_path_factory.mktemp("library") / "index"
+    root.mkdir()
+    for name in ("models", "cache"):
+        if (real.index_dir / name).is_dir():
+            shutil.copytree(real.index_dir / name, root / name, symlinks=True)
+    return Assistant.open(for_plan(replace(real, index_dir=root), "national"), progress=False)
+
+
+def test_a_national_question_cites_part_chapter_and_section_with_the_plan_name(national_assistant):
+    from assistant.render import plain_text
+
+    answer = national_assistant.ask("国家怎么布局类脑智能、量子信息这些未来产业？")
+    assert not answer.refused
+    place = answer.claims[0].place
+    assert (place.plan, place.part, place.chapter, place.section) == ("national", 3, 9, 2)
+    assert "〔《国家纲要》第三篇第九章第二节〕" in plain_text(answer)
+
+
+def test_align_finds_the_matching_sections_of_the_other_plan(assistant, national_assistant):
+    from assistant.align import align, reference_place
+
+    national = national_assistant.outline
+    climate = reference_place(national, "第三十八章第四节")
+    assert [loc.place for loc in align(national, climate, assistant, k=1)] == [
+        Place(chapter=11, section=2)]
+    infrastructure = reference_place(assistant.outline, "第八章第三节")
+    closest = [loc.place.chapter for loc in align(assistant.outline, infrastructure,
+                                                  national_assistant, k=3)]
+    assert 11 in closest  # 第十一章 建设现代化基础设施体系
