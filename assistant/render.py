@@ -187,8 +187,12 @@ def chat_markdown(answer: Answer, script: str | None = None,
     script = script or answer.script
     link = link or (lambda place: f"?{PLACE_PARAM}={place_key(place)}")
 
+    def linked(place: Place) -> str:  # a place the link function gives no URL is named only
+        label = escape_md(citation_label(place, script))
+        return f"[{label}]({url})" if (url := link(place)) else label
+
     def cite(places: tuple[Place, ...]) -> str:
-        return "".join(f"〔[{escape_md(citation_label(p, script))}]({link(p)})〕" for p in places)
+        return "".join(f"〔{linked(p)}〕" for p in places)
 
     claims = "".join(escape_md(claim_text(c, script)) + cite(c.places) for c in answer.claims)
     if answer.refused:
@@ -198,8 +202,7 @@ def chat_markdown(answer: Answer, script: str | None = None,
         claims = f"{escape_md(_english_lead(answer))}  \n{claims}"
     if answer.related:
         see = "See also: " if script == "english" else _convert("另見:", script)
-        claims += "  \n" + see + "、".join(
-            f"[{escape_md(citation_label(p, script))}]({link(p)})" for p in answer.related)
+        claims += "  \n" + see + "、".join(linked(p) for p in answer.related)
     return claims
 
 

@@ -55,7 +55,9 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        return self.index_dir / "cache"
+        """Vectors by text, one folder per plan: a build keeps only what it used, so plans
+        sharing one would evict each other's."""
+        return self.index_dir / ("cache" if not self.plan else f"cache-{self.plan}")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

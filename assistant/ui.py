@@ -22,11 +22,13 @@ from .answer import Answer, Chart, QuestionError, Source, check_question
 from .followups import Turn
 from .normalize import detect_script, to_simplified, to_traditional
 from .outline import Appendix, Chapter, Column, Outline, Place, Section, Subsection, Table
+from .plans import DEFAULT_PLAN
 from .render import PLACE_PARAM, chat_markdown, escape_md, key_place, place_key
 from .settings import DEFAULT_HOST, DEFAULT_PORT, Settings
 
 if TYPE_CHECKING:
     from .api import Assistant
+    from .library import Library
     from .retrieval import Located
 
 __all__ = [
@@ -276,6 +278,12 @@ def outline_tree_markdown(outline: Outline, script: str = "traditional") -> str:
 # Answers → chat messages
 
 
+def _outline_link(place: Place) -> str:
+    """The link that opens a place in the outline tab; none for another plan's place (the tab
+    shows the default plan)."""
+    return "" if place.plan else _place_link(place_key(place))
+
+
 def _place_link(key: str) -> str:
     return f"?{PLACE_PARAM}={key}"
 
@@ -305,8 +313,9 @@ def sources_markdown(sources: Sequence[Source], script: str, outline: Outline | 
     blocks = []
     for n, src in enumerate(sources, start=1):
         label = escape_md(full_label(src.place, script, outline))
-        link = f"[{_ui('在大纲中打开 ›', script)}]({_place_link(place_key(src.place))})"
-        blocks.append(f"**{n}. {label}** · {link}\n\n{_highlighted(src.text, src.quotes)}")
+        url = _outline_link(src.place)
+        link = f" · [{_ui('在大纲中打开 ›', script)}]({url})" if url else ""
+        blocks.append(f"**{n}. {label}**{link}\n\n{_highlighted(src.text, src.quotes)}")
     return "\n\n".join(blocks)
 
 
@@ -319,7 +328,7 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     block. A refusal is a notice with the closest places as copyable labels and clickable options.
     Messages are gradio message dicts (role, content, metadata, options)."""
     script = answer.script
-    body = chat_markdown(answer, script, link=lambda place: _place_link(place_key(place)))
+    body = chat_markdown(answer, script, link=_outline_link)
     if answer.resolved_question and answer.resolved_question != answer.question:
         resolved = (to_simplified(answer.resolved_question) if script == "simplified"
                     else answer.resolved_question)
@@ -340,8 +349,9 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
         lines += ["", _ui("可以看看这些章节(点按钮提问,或复制标签):", script)]
         for place in answer.suggestions:
             label = full_label(place, script, outline)
-            lines.append(f"- `{label.replace('`', '')}` · "
-                         f"[{_ui('在大纲中打开 ›', script)}]({_place_link(place_key(place))})")
+            url = _outline_link(place)
+            lines.append(f"- `{label.replace('`', '')}`"
+                         + (f" · [{_ui('在大纲中打开 ›', script)}]({url})" if url else ""))
             options.append({"value": _suggestion_question(place, script),
                             "label": place.short_label(label_script(script))})
     message: dict[str, Any] = {"role": "assistant", "content": "\n".join(lines)}
@@ -470,6 +480,26 @@ def relevance_bar(score: float, top: float, width: int = 5) -> str:
 
 
 FINDER_HEADERS = ["#", "位置", "标题", "最相关段落", "相关度"]
+PLAN_CHOICES = {"panyu": "番禺纲要", "national": "国家纲要"}  # the chat's plan choice, by plan id
+
+
+def alignment_markdown(outline: Outline, key: str | None, target: Assistant,
+                       choice: str | None, k: int = 5) -> str:
+    """The target plan's sections closest to the place shown in the outline, as a numbered list
+    with each one's opening words."""
+    from .align import align
+
+    script = script_of(choice) or "traditional"
+    place = key_place(key or "")
+    if place is None or place.is_preamble or outline.find(place) is None:
+        return _t("请先在上面选一章或一节。", script)
+    ls = label_script(script)
+    lines = [f"**{escape_md(outline.titled(place).label(ls))}** →"]
+    for i, loc in enumerate(align(outline, outline.titled(place), target, k=k), start=1):
+        opening = loc.best.passage.text[:60] + ("…" if len(loc.best.passage.text) > 60 else "")
+        lines.append(f"{i}. **{escape_md(target.titled(loc.place).label(ls))}** "
+                     f"{escape_md(opening)}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -604,12 +634,16 @@ def _something_typed(message: Any):
     return gr.validate(bool(str(text or "").strip()), "请输入问题 / 請輸入問題 / Please type a question.")
 
 
-def _chat_tab(assistant: Assistant, script_radio):
+def _chat_tab(library: Library, script_radio):
     """The residents' chat; returns the cited-places dropdown, its "open" button, and the
     (fn, inputs, outputs) that restores a saved conversation on page load."""
     import gradio as gr
 
+    assistant = library.default
     outline = assistant.outline
+    plan_radio = gr.Radio(["自动", *(PLAN_CHOICES[p] for p in library.plans)], value="自动",
+                          label="规划 / 規劃", info="自动:问题提到国家纲要时答自国家纲要",
+                          visible=len(library.plans) > 1, render=False, elem_id="plan-choice")
 
     chatbot = gr.Chatbot(
         label="问答", show_label=False, elem_id="chatbot", height=600, buttons=["copy", "copy_all"],
@@ -642,11 +676,14 @@ def _chat_tab(assistant: Assistant, script_radio):
         return (gr.update(value=chart_frame(answer.chart, ls), visible=True, label=title,
                           y_title=f"数值{unit}"), cited_update)
 
-    def respond(message, history, choice, items):
+    def respond(message, history, choice, items, plan_choice):
         items = dict(items or {})
         try:
+            text = message.get("text", "") if isinstance(message, dict) else message
+            chosen = next((p for p, label in PLAN_CHOICES.items() if label == plan_choice), None)
+            target = library.pick(str(text or ""), chosen)
             messages: list[dict[str, Any]] = []
-            for messages, answer in stream_messages(assistant, message, history, choice, items):
+            for messages, answer in stream_messages(target, message, history, choice, items):
                 if answer is not None:
                     if answer.items:
                         items[answer.question] = list(answer.items)
@@ -661,13 +698,14 @@ def _chat_tab(assistant: Assistant, script_radio):
 
     with gr.Row():
         with gr.Column(scale=3):
+            plan_radio.render()  # before the chat: it would otherwise render it a second time
             chat = gr.ChatInterface(
                 respond,
                 chatbot=chatbot,
                 textbox=gr.Textbox(placeholder="用中文提问,例如:番禺会新建多少所学校?", max_lines=6,
                                    submit_btn="发送", stop_btn="停止", autofocus=False,
                                    elem_id="question"),
-                additional_inputs=[script_radio, listed],
+                additional_inputs=[script_radio, listed, plan_radio],
                 additional_outputs=[chart, cited, listed, quotes],
                 examples=[[question] for question, _ in EXAMPLES],
                 example_labels=[label for _, label in EXAMPLES],
@@ -753,8 +791,9 @@ def _finder_tab(assistant: Assistant, script_radio):
     return selected, open_selected
 
 
-def _outline_tab(outline: Outline):
-    """The plan browser; returns its outputs: three dropdowns, the text, the table, the key."""
+def _outline_tab(outline: Outline, align_with: str | None = None):
+    """The plan browser; returns its outputs (three dropdowns, the text, the table, the key) and,
+    when another plan is loaded, the alignment button and its result."""
     import gradio as gr
 
     key = gr.State("pre")
@@ -765,18 +804,27 @@ def _outline_tab(outline: Outline):
             level3 = gr.Dropdown(label="小节 / 专栏", choices=[], interactive=True)
             with gr.Accordion("全部目录", open=False):
                 gr.Markdown(outline_tree_markdown(outline), elem_id="outline-tree")
+            with gr.Accordion(f"对照{PLAN_CHOICES.get(align_with or '', '')}", open=False,
+                              visible=align_with is not None, elem_id="align-panel"):
+                align_button = gr.Button("查找最接近的章节", size="sm", elem_id="align-button")
+                aligned = gr.Markdown("", elem_id="aligned")
         with gr.Column(scale=3):
             text = gr.Markdown("", elem_id="place-text")
             table = gr.Dataframe(visible=False, interactive=False, wrap=True, max_height=600,
                                  elem_id="place-table")
-    return [level1, level2, level3, text, table, key]
+    return [level1, level2, level3, text, table, key], align_button, aligned
 
 
-def create_app(assistant: Assistant):
-    """The Blocks app over one loaded assistant (shared by all requests)."""
+def create_app(assistant: Assistant, others: dict[str, Assistant] | None = None):
+    """The Blocks app over loaded assistants (shared by all requests): the default plan's, and
+    optionally other plans of the library (the chat's plan choice, alignment in the outline)."""
     import gradio as gr
 
+    from .library import Library
+
+    library = Library({DEFAULT_PLAN: assistant, **(others or {})})
     outline = assistant.outline
+    align_with = next((name for name in library.plans if name != DEFAULT_PLAN), None)
 
     def outline_view(key: str | None, choice: str | None, quotes: Sequence[str] = ()):
         script = script_of(choice) or "traditional"
@@ -819,11 +867,11 @@ def create_app(assistant: Assistant):
                                 show_label=False)
         with gr.Tabs(selected="chat") as tabs:
             with gr.Tab("问答", id="chat"):
-                cited, open_cited, restore, quotes = _chat_tab(assistant, script_radio)
+                cited, open_cited, restore, quotes = _chat_tab(library, script_radio)
             with gr.Tab("查找章节", id="finder"):
                 found, open_found = _finder_tab(assistant, script_radio)
             with gr.Tab("规划全文", id="outline"):
-                view = _outline_tab(outline)
+                view, align_button, aligned = _outline_tab(outline, align_with)
         for dropdown in view[:3]:
             dropdown.input(safe_outline_view, [dropdown, script_radio], view, api_visibility="private")
         script_radio.change(safe_outline_view, [view[-1], script_radio], view, api_visibility="private")
@@ -832,6 +880,12 @@ def create_app(assistant: Assistant):
             trigger(open_place, [source, script_radio, quotes], [tabs, *view],
                     api_visibility="private").then(None, js=_SCROLL_TO_MARK)
         demo.load(on_load, [script_radio], [tabs, *view], api_visibility="private")
+        if align_with is not None:
+            target = library.plans[align_with]
+            safe_align = _guarded("alignment", lambda: "【抱歉】对照时出了问题,已记录。")(
+                lambda key, choice: alignment_markdown(outline, key, target, choice))
+            align_button.click(safe_align, [view[-1], script_radio], aligned,
+                               api_visibility="private")
         demo.load(*restore, api_visibility="private", queue=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return demo
@@ -878,6 +932,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .glossary import GlossaryError
     from .index import IndexUnusableError
     from .outline import PlanFormatError
+    from .plans import for_plan
 
     print("Loading the plan, the embedding model and the index "
           "(the first run builds the index; this takes a while)…", flush=True)
@@ -896,7 +951,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if assistant.rebuilt_because:
         print(f"Index rebuilt ({assistant.rebuilt_because}).", flush=True)
-    demo = create_app(assistant)
+    others = {}
+    for name in ("national",):  # the other plans of the library; the app serves without them
+        try:
+            others[name] = Assistant.open(for_plan(settings, name), model=args.model, progress=True)
+        except Exception as err:  # noqa: BLE001 - an optional plan never stops the app
+            print(f"warning: plan {name} left out: {err}", file=sys.stderr, flush=True)
+    demo = create_app(assistant, others)
     print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     try:
         launch(demo, args.host, args.port, block=True, quiet=True)  # our own line above, no share hint

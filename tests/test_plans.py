@@ -83,7 +83,7 @@ def national_assistant(tmp_path_factory):
     real = Settings.from_env()
     root = tmp_path_factory.mktemp("library") / "index"
     root.mkdir()
-    for name in ("models", "cache"):
+    for name in ("models", "cache-national"):
         if (real.index_dir / name).is_dir():
             shutil.copytree(real.index_dir / name, root / name, symlinks=True)
     return Assistant.open(for_plan(replace(real, index_dir=root), "national"), progress=False)
@@ -110,3 +110,56 @@ def test_align_finds_the_matching_sections_of_the_other_plan(assistant, national
     closest = [loc.place.chapter for loc in align(assistant.outline, infrastructure,
                                                   national_assistant, k=3)]
     assert 11 in closest  # 第十一章 建设现代化基础设施体系
+
+
+def test_the_library_routes_a_question_that_names_the_national_plan(assistant, national_assistant):
+    from assistant.library import Library, plan_named
+
+    library = Library({"panyu": assistant, "national": national_assistant})
+    assert plan_named("国家十四五规划纲要里怎么讲未来产业？") == "national"
+    assert plan_named("What does the national plan say about carbon peaking?") == "national"
+    assert plan_named("番禺的未来产业怎么发展？") is None
+    assert library.pick("国家纲要怎么讲碳达峰？") is national_assistant
+    assert library.pick("国家纲要怎么讲碳达峰？", "panyu") is assistant
+    assert library.pick("番禺怎么推进垃圾分类？") is assistant
+
+
+@pytest.mark.browser
+def test_the_app_aligns_the_shown_section_and_answers_from_the_chosen_plan(assistant,
+                                                                          national_assistant):
+    from pathlib import Path
+
+    from playwright.sync_api import expect, sync_playwright
+
+    try:
+        from test_browser import CHROMIUM, FLAGS, OUT, answered, ask
+        from test_ui import _free_port
+    except ImportError:  # pragma: no cover - imported as a package
+        from tests.test_browser import CHROMIUM, FLAGS, OUT, answered, ask
+        from tests.test_ui import _free_port
+    from assistant.ui import create_app, launch
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is not installed")
+    port = _free_port()
+    launch(create_app(assistant, {"national": national_assistant}), "127.0.0.1", port,
+           block=False, quiet=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 768})
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(f"http://127.0.0.1:{port}/?place=c11.s2")
+        expect(page.locator("#place-text")).to_contain_text("綠色", timeout=20_000)
+        page.get_by_text("对照国家纲要").click()
+        page.locator("#align-button").click()
+        expect(page.locator("#aligned")).to_contain_text("第十一篇", timeout=20_000)
+        page.screenshot(path=OUT / "align.png", full_page=True)
+        page.get_by_role("tab", name="问答").click()
+        page.get_by_label("国家纲要").check()
+        ask(page, "怎么布局类脑智能、量子信息这些未来产业？")
+        expect(page.get_by_test_id("bot").first).to_contain_text("《国家纲要》第三篇第九章第二节",
+                                                                 timeout=20_000)
+        answered(page)
+        browser.close()
+    assert not errors, errors
