@@ -134,8 +134,11 @@ def cmd_align(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .answer import QuestionError
+    from .library import plan_named
     from .render import answer_json, plain_text
 
+    if args.plan is None and (named := plan_named(args.question)):
+        settings = for_plan(settings, named)  # 国家纲要里… is answered from the national plan
     assistant = _open(args, settings)
     script = {"auto": None, "simplified": "simplified", "traditional": "traditional"}[args.script]
     try:
