@@ -9,6 +9,7 @@ and the English resident questions written for it (the expansions), indexed with
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ class EnglishKeys:
                  glossary: Glossary):
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         texts: list[list[str]] = [glossary.passage_titles(p) for p in passages]
         for pid, question in questions:
             if not _CJK.search(question) and 0 <= pid < len(texts):

