@@ -113,6 +113,12 @@ def test_a_session_fits_the_screen_and_keeps_its_state(browser, size):
     _no_overflow(page, "finder text")
     page.screenshot(path=OUT / f"{size}-finder.png")
 
+    # after a finder search and with 附件2 open, no tab is wider than the screen
+    for name in TABS:
+        page.get_by_role("tab", name=name).click()
+        page.wait_for_timeout(300)
+        _no_overflow(page, f"tab {name} after the search and 附件2")
+
     # a reload keeps the conversation; clear resets it and the side panel
     page.get_by_role("tab", name="问答").click()
     page.wait_for_timeout(800)  # the browser stores the conversation after the chat has changed
