@@ -123,7 +123,7 @@ class ExtractiveAnswerer:
             # 第二个呢 refers to what the previous answer listed: answer it again to know
             listed = self.answer(earlier[-1].question, earlier[:-1], script).items
             earlier[-1] = Turn(earlier[-1].question, listed)
-        resolved = resolve_follow_up(question, earlier, self.searcher.index.tokenizer)
+        resolved = resolve_follow_up(question, earlier, self.plan_terms)
         parts = [self._answer_part(part) for part in split_question(resolved)]
         if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):
             parts = [intent]  # "…? 推荐几个楼盘": what is asked of us colours the whole message
@@ -148,6 +148,13 @@ class ExtractiveAnswerer:
             chart=next((p.chart for p in answered if p.chart), None),
             **common,
         )
+
+    def plan_terms(self, text: str) -> list[str]:
+        """A text's search terms that the plan has: 时间表, 进度 or 几时 name no topic of their own
+        (the plan never uses them), so "有冇时间表?" leans on the question before it."""
+        tokens = self.searcher.index.tokenizer(text)
+        whole = [t for t in tokens if not any(t != other and t in other for other in tokens)]
+        return [t for t in whole if t in self.searcher.vocabulary]  # 时间 of 时间表 is no topic
 
     @staticmethod
     def _clean_turn(turn: str | Turn) -> Turn | None:

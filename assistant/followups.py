@@ -17,11 +17,11 @@ __all__ = ["Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
 _BACK_REFERENCE = re.compile(
-    r"^(那么|那麼|那个|那個|那|还有|還有|另外|其中|然后|然後|它|佢|这个|這個|呢个|呢個|咁"
+    r"^(那么|那麼|那个|那個|那|还有|還有|另外|其中|然后|然後|它|佢|这个|這個|呢个|呢個|嗰个|嗰個|嗰|咁"
     r"|and|what about|how about)",
     re.IGNORECASE,
 )
-_ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?)\s*[?？!！。]*$")
+_ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(个|個|项|項|条|條)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年?")
 MAX_ELLIPTIC_TOPIC_TERMS = 2  # a back-reference with more topic terms than this stands alone

@@ -180,6 +180,11 @@ class Searcher:
                                        / (indptr[i + 1] - indptr[i] + 0.5)))
                      for tok, i in index.bm25.vocab_dict.items() if i + 1 < len(indptr)}
 
+    @property
+    def vocabulary(self) -> Collection[str]:
+        """Every search term the plan's passages hold."""
+        return self._idf.keys()
+
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each question term (unknown terms count as rarest), one-character terms less."""
         top = max(self._idf.values(), default=1.0)

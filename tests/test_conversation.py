@@ -110,3 +110,14 @@ def test_a_request_or_another_plan_is_refused_as_a_whole(assistant, question, re
                                       "Will weather disaster warnings reach people faster?"])
 def test_a_live_data_topic_asked_as_policy_is_answered(assistant, question):
     assert not assistant.ask(question).refused
+
+
+def test_a_question_without_a_topic_the_plan_knows_leans_on_the_previous_one(assistant):
+    terms = assistant.answerer.plan_terms  # 时间表 / 几时 are not the plan's words: no topic
+    for question in ("有冇时间表？", "有没有进度表？", "嗰个几时建好？", "嗰個幾時完工？"):
+        assert is_follow_up(question, terms), question
+    for question in ("番禺会不会建一个月球基地？", "明天番禺会下雨吗？"):
+        assert not is_follow_up(question, terms), question
+    answer = assistant.ask("嗰个几时建好？", history=["番禺应急备用水源工程是怎样的？"])
+    assert answer.resolved_question and not answer.refused
+    assert "2021—2024年" in plain_text(answer, "traditional")
