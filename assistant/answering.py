@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
-from .followups import Turn, ordinal_reference, resolve_follow_up
+from .followups import Turn, ordinal_reference, resolve_follow_up, whole_terms
 from .glossary import Glossary
 from .normalize import detect_script, normalize
 from .outline import Outline, Place, cn_numeral
@@ -152,9 +152,9 @@ class ExtractiveAnswerer:
     def plan_terms(self, text: str) -> list[str]:
         """A text's search terms that the plan has: 时间表, 进度 or 几时 name no topic of their own
         (the plan never uses them), so "有冇时间表?" leans on the question before it."""
-        tokens = self.searcher.index.tokenizer(text)
-        whole = [t for t in tokens if not any(t != other and t in other for other in tokens)]
-        return [t for t in whole if t in self.searcher.vocabulary]  # 时间 of 时间表 is no topic
+        # parts first: 时间 of 时间表 is no topic, though the plan has it
+        return [t for t in whole_terms(self.searcher.index.tokenizer(text))
+                if t in self.searcher.vocabulary]
 
     @staticmethod
     def _clean_turn(turn: str | Turn) -> Turn | None:

@@ -11,7 +11,7 @@ from .embedding import ModelLoadError
 from .expansions import ExpansionsError
 from .glossary import GlossaryError
 from .index import IndexUnusableError
-from .outline import PlanFormatError, load_outline, outline_to_dict, outline_tree
+from .outline import PlanFormatError, outline_to_dict, outline_tree
 from .plans import PLANS, for_plan, load_plan, resolve_plan
 from .settings import Settings
 
@@ -27,10 +27,9 @@ def _print_json(data: object) -> None:
 
 
 def cmd_outline(args: argparse.Namespace, settings: Settings) -> int:
-    if args.plan:
-        outline = load_plan(*resolve_plan(args.plan, settings.plan_path.parent))
-    else:
-        outline = load_outline(settings.plan_path)
+    plan = resolve_plan(args.plan, settings.plan_path.parent) if args.plan else (
+        settings.plan_path, settings.plan)
+    outline = load_plan(*plan)
     script = "simplified" if args.simplified else "traditional"
     if args.json:
         _print_json(outline_to_dict(outline, script))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
@@ -43,22 +44,19 @@ class EnglishKeys:
         if any(self.words):
             self.bm25 = bm25s.BM25()
             self.bm25.index([w or ["_"] for w in self.words], show_progress=False)
-        documents = [set(w) for w in self.words]
-        n = len(documents)
-        frequency: dict[str, int] = {}
-        for vocabulary in documents:
-            for word in vocabulary:
-                frequency[word] = frequency.get(word, 0) + 1
+        frequency = Counter(word for vocabulary in self.vocabulary for word in vocabulary)
+        n = len(self.vocabulary)
         self._idf = {w: math.log(1 + (n - f + 0.5) / (f + 0.5)) for w, f in frequency.items()}
 
     def __bool__(self) -> bool:
         return self.bm25 is not None
 
-    def scores(self, words: Sequence[str]) -> tuple[np.ndarray, float]:
-        """Each passage's BM25 for the words, and the rarity-weighted share of the words that
-        the best passage's key holds (how far to trust the match)."""
+    def scores(self, question: str) -> tuple[np.ndarray, float]:
+        """Each passage's BM25 for an English question's words, and the rarity-weighted share of
+        the words that the best passage's key holds (how far to trust the match); nothing for a
+        Chinese question."""
         out = np.zeros(len(self.words), dtype=np.float32)
-        words = list(dict.fromkeys(words))
+        words = [] if _CJK.search(question) else list(dict.fromkeys(english_words(question)))
         known = [w for w in words if w in self._idf]
         if self.bm25 is None or not known:
             return out, 0.0

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .outline import parse_numeral
 
-__all__ = ["Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up"]
+__all__ = ["Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up", "whole_terms"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
 _BACK_REFERENCE = re.compile(
@@ -58,6 +58,11 @@ class Turn:
     items: tuple[str, ...] = ()
 
 
+def whole_terms(terms: Sequence[str]) -> list[str]:
+    """Terms that are not part of a longer one: 功能 and 定位 of 功能定位 are one topic."""
+    return [t for t in terms if not any(t != other and t in other for other in terms)]
+
+
 def ordinal_reference(question: str) -> bool:
     """第二个 / 第3项: the question points at an item of a list."""
     return bool(_ORDINAL.search(question))
@@ -73,8 +78,7 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     text = question.strip()
     core = _core(text)
     bare = _ORDINAL.sub(" ", _YEAR.sub(" ", core))
-    terms = [t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()]
-    terms = [t for t in terms if not any(t != other and t in other for other in terms)]  # 功能 of 功能定位
+    terms = whole_terms([t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()])
     if _BACK_REFERENCE.match(text) or _ORDINAL.search(text):
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn

@@ -25,7 +25,6 @@ from .glossary import Glossary
 from .normalize import normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
-from .tokens import english_words
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -48,7 +47,6 @@ __all__ = ["Hit", "HybridRetriever", "Located", "Reference", "Searcher", "explic
            "split_question", "term_coverage"]
 
 MODES = ("hybrid", "bm25", "dense")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -284,9 +282,8 @@ class Searcher:
                 extra["expansion"] = self._per_passage_max(self.index.expansion_vectors @ vector,
                                                            self.expansion_owner, np.nan)
                 extra["expansion_bm25"] = self.expansion_bm25_scores(tokens)
-            if mode == "hybrid" and self.english_keys and not _CJK.search(query):
-                extra["english"], extra["english_confidence"] = self.english_keys.scores(
-                    english_words(query))
+            if mode == "hybrid" and self.english_keys:
+                extra["english"], extra["english_confidence"] = self.english_keys.scores(query)
         return Scores(
             bm25,
             dense,

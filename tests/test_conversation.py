@@ -48,6 +48,11 @@ def test_an_unrelated_question_after_another_is_answered_on_its_own(assistant):
     ("番禺今天的空气质量指数是多少？", "live_data"),
     ("2023年番禺举办了什么活动？", "outside_period"),
     ("海珠区的城市更新项目有哪些？", "other_place"),
+    # a request in one part, or another place's own plan, refuses the whole message
+    ("番禺有多少公园？推荐几个好玩的公园", "ranking"),
+    ("帮我预约一下番禺区医院的号", "personal"),
+    ("南沙区的十四五规划有几个专栏？", "other_place"),
+    ("番禺的房价会不会降？", "live_data"),
 ])
 def test_refusals_say_which_category(assistant, question, reason):
     answer = assistant.ask(question)
@@ -93,17 +98,6 @@ def test_a_year_follow_up_keeps_its_own_aspect(terms):
     assert resolved.startswith("2020年番禺的GDP和人口目标是多少") and resolved.endswith("人口")
     english = resolve_follow_up("And in 2020?", ["What is the 2025 target for forest coverage?"], terms)
     assert english == "What is the 2020 target for forest coverage?"
-
-
-@pytest.mark.parametrize("question, reason", [
-    ("番禺有多少公园？推荐几个好玩的公园", "ranking"),
-    ("帮我预约一下番禺区医院的号", "personal"),
-    ("南沙区的十四五规划有几个专栏？", "other_place"),
-    ("番禺的房价会不会降？", "live_data"),
-])
-def test_a_request_or_another_plan_is_refused_as_a_whole(assistant, question, reason):
-    answer = assistant.ask(question)
-    assert answer.refusal == reason, plain_text(answer)
 
 
 @pytest.mark.parametrize("question", ["规划对房价调控有什么措施？",
