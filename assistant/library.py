@@ -39,6 +39,11 @@ class Library:
     def default(self) -> Assistant:
         return self.plans[DEFAULT_PLAN]
 
+    @property
+    def others(self) -> dict[str, Assistant]:
+        """The plans beside the default one."""
+        return {name: a for name, a in self.plans.items() if name != DEFAULT_PLAN}
+
     def pick(self, question: str, plan: str | None = None) -> Assistant:
         """The chosen plan's assistant, else the plan the question names, else the default."""
         name = plan if plan in self.plans else plan_named(question)

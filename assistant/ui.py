@@ -824,7 +824,7 @@ def create_app(assistant: Assistant, others: dict[str, Assistant] | None = None)
 
     library = Library({DEFAULT_PLAN: assistant, **(others or {})})
     outline = assistant.outline
-    align_with = next((name for name in library.plans if name != DEFAULT_PLAN), None)
+    align_with = next(iter(library.others), None)
 
     def outline_view(key: str | None, choice: str | None, quotes: Sequence[str] = ()):
         script = script_of(choice) or "traditional"
@@ -951,7 +951,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assistant = library.default
     if assistant.rebuilt_because:
         print(f"Index rebuilt ({assistant.rebuilt_because}).", flush=True)
-    demo = create_app(assistant, {k: v for k, v in library.plans.items() if v is not assistant})
+    demo = create_app(assistant, library.others)
     print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
     try:
         launch(demo, args.host, args.port, block=True, quiet=True)  # our own line above, no share hint
