@@ -17,7 +17,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
-from .followups import Turn, ordinal_reference, resolve_follow_up, whole_terms
+from .followups import (
+    ASPECT_WORDS,
+    Turn,
+    ordinal_reference,
+    resolve_follow_up,
+    whole_terms,
+)
 from .glossary import Glossary
 from .normalize import detect_script, normalize
 from .outline import Outline, Place, cn_numeral
@@ -29,6 +35,7 @@ from .tuning import (
     CONTINUATION_BAR,
     EXTRA_ROW_BAR,
     EXTRA_SENTENCE_BAR,
+    FOCUS_WEIGHT,
     LEXICAL_WEIGHT,
     MAX_ANSWER_CHARS,
     MAX_SENTENCES,
@@ -52,6 +59,7 @@ MAX_RELATED = 2
 
 _NUMBER_QUESTION = re.compile(
     r"多少|几|多大|多长|多高|比例|比重|目标|how many|how much|数量|规模|面积|what share|percent"
+    r"|\btarget\b|how (big|large|long)"
 )
 _DIGIT = re.compile(r"\d")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
@@ -70,6 +78,7 @@ _REFERENCE_WORDS = re.compile(
 )
 # Words that ask what a named place is about, and nothing narrower (第八章第三节讲什么?).
 _GENERIC = set("讲 说 写 内容 主要 关于 介绍 讲的 什么 哪些 总结 概括 有 包括 看看 列出".split())
+_LEAD_IN = re.compile(r"[:：]\s*$")
 _ITEM_PREFIX = re.compile(r"^專欄\d+ \S+ 第\d+項 (.+)$")
 
 
@@ -107,6 +116,11 @@ class ExtractiveAnswerer:
         self.sentence_start = np.searchsorted(owners, np.arange(len(self.passages)))
         # all passages, normalised: to tell names the plan never mentions
         self.plan_text = normalize("\n".join(p.text for p in self.passages)).replace(" ", "")
+        # what a question asks of a topic: the words of the plan's table headers, and measure words
+        tokenizer = searcher.index.tokenizer
+        headers = {h for t in outline.columns for h in t.table.header}
+        headers |= {h for a in outline.appendices for h in a.table.header}
+        self.aspects = ASPECT_WORDS | {t for h in headers for t in tokenizer(h) if not t.isdigit()}
 
     # the public call ---------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[str | Turn] = (),
@@ -124,7 +138,11 @@ class ExtractiveAnswerer:
             listed = self.answer(earlier[-1].question, earlier[:-1], script).items
             earlier[-1] = Turn(earlier[-1].question, listed)
         resolved = resolve_follow_up(question, earlier, self.plan_terms)
-        parts = [self._answer_part(part) for part in split_question(resolved)]
+        # a follow-up's own words (其中农村的, 那珠宝, 投资多少) are what it asks: they weigh more
+        # than the previous question's in choosing sentences
+        focus = (frozenset(t for t in self.searcher.index.tokenizer(question) if len(t) > 1)
+                 if resolved != question else frozenset())
+        parts = [self._answer_part(part, focus) for part in split_question(resolved)]
         if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):
             parts = [intent]  # "…? 推荐几个楼盘": what is asked of us colours the whole message
         answered = [p for p in parts if not p.refusal]
@@ -150,11 +168,13 @@ class ExtractiveAnswerer:
         )
 
     def plan_terms(self, text: str) -> list[str]:
-        """A text's search terms that the plan has: 时间表, 进度 or 几时 name no topic of their own
-        (the plan never uses them), so "有冇时间表?" leans on the question before it."""
+        """A text's topic terms: search terms that the plan has (时间表 or 几时 name no topic: the
+        plan never uses them) and that are not an aspect asked of a topic (投资, 面积, 目标: the
+        plan's table headers and general measure words), so "投资多少?" or "有冇时间表?" leans on
+        the question before it."""
         # parts first: 时间 of 时间表 is no topic, though the plan has it
         return [t for t in whole_terms(self.searcher.index.tokenizer(text))
-                if t in self.searcher.vocabulary]
+                if t in self.searcher.vocabulary and t not in self.aspects]
 
     @staticmethod
     def _clean_turn(turn: str | Turn) -> Turn | None:
@@ -199,10 +219,11 @@ class ExtractiveAnswerer:
             english=detect_script(question) == "english",
             top_text=top_text.replace(" ", ""), has_expansions=has_expansions)
 
-    def _answer_part(self, question: str) -> _Part:
+    def _answer_part(self, question: str, focus: frozenset[str] = frozenset()) -> _Part:
         searcher = self.searcher
         scores = searcher.scores(question)
         weights = searcher.term_weights(list(scores.tokens))
+        answer_weights = {t: w * (FOCUS_WEIGHT if t in focus else 1.0) for t, w in weights.items()}
         hits = searcher.rank(scores, k=12)
         places = [self.outline.titled(loc.place)
                   for loc in group_hits(searcher.rank(scores, k=PLACES_POOL))]
@@ -219,8 +240,11 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal=refusal)
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
         years = frozenset(_YEAR.findall(question))
-        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], weights, number_question,
+        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
                                           scores.sentence, years))
+        chosen = self._continue_lead_ins(chosen)
+        if years and number_question and chosen and self._year_not_reported(chosen[0], years):
+            return _Part(located=places, refusal="not_in_plan")
         listed = self._listed_rows(question, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:
@@ -244,6 +268,32 @@ class ExtractiveAnswerer:
         if refusal == "personal":  # no advice; the policy it touches, quoted as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
+
+    def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
+        """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that
+        follows it in the plan (the first item it introduces) is quoted after it."""
+        out: list[_Candidate] = []
+        seen = {c.sentence for c in chosen}
+        for c in chosen:
+            out.append(c)
+            if c.passage.kind != "paragraph" or not _LEAD_IN.search(c.sentence):
+                continue
+            following = self._next_sentence(c.passage, c.position)
+            if following is not None and following.sentence not in seen:
+                out.append(following)
+                seen.add(following.sentence)
+        return out
+
+    def _next_sentence(self, passage: Passage, position: int) -> _Candidate | None:
+        """The sentence after one in reading order, within the same place."""
+        sentences = passage.sentences
+        if position + 1 < len(sentences):
+            return _Candidate(passage, sentences[position + 1], position + 1, 0.0, frozenset())
+        if passage.id + 1 < len(self.passages):
+            after = self.passages[passage.id + 1]
+            if after.place == passage.place and after.kind == "paragraph" and after.sentences:
+                return _Candidate(after, after.sentences[0], 0, 0.0, frozenset())
+        return None
 
     def _listed_rows(self, question: str, chosen: list[_Candidate]) -> list[_Candidate]:
         """A list question (哪些, 分别, which) whose best sentence is a row of a 專欄 is answered
@@ -309,6 +359,18 @@ class ExtractiveAnswerer:
         return slice(start, start + len(passage.sentences))
 
     # tables ------------------------------------------------------------------------------------
+    def _year_not_reported(self, best: _Candidate, years: frozenset[str]) -> bool:
+        """A figure asked for a year, best answered by an indicator row whose table reports other
+        years only (外贸出口总值: 2015 and 2020 in 附件1, not in 附件2): the plan does not give it
+        for that year, and quoting the other years would answer another question."""
+        if best.passage.kind != "row" or any(year in best.sentence for year in years):
+            return False
+        table = getattr(self.outline.find(best.passage.place), "table", None)
+        if table is None:
+            return False
+        reported = {y for h in table.header for y in _YEAR.findall(h)}
+        return bool(reported) and not any(year in reported for year in years)
+
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked
         column first."""

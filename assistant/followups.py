@@ -13,13 +13,20 @@ from dataclasses import dataclass
 
 from .outline import parse_numeral
 
-__all__ = ["Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up", "whole_terms"]
+__all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up",
+           "whole_terms"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
 _BACK_REFERENCE = re.compile(
     r"^(那么|那麼|那个|那個|那|还有|還有|另外|其中|然后|然後|它|佢|这个|這個|呢个|呢個|嗰个|嗰個|嗰|咁"
     r"|and|what about|how about)",
     re.IGNORECASE,
+)
+# What a question asks of its topic rather than the topic itself (规模, 投资, 面积, 时间 …): general
+# measure and status words; the answerer adds the words of the plan's own table headers.
+ASPECT_WORDS = frozenset(
+    """规模 产值 总量 数量 面积 时间 进度 比例 比重 增长 增速 目标 投资 总投资 预计 计划 完成 建成
+    开工 位置 地点 范围 情况 措施 现状 定位 方向 作用 内容 多大 多长 多高 多少 几多""".split()
 )
 _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(个|個|项|項|条|條)")

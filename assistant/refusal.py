@@ -98,6 +98,8 @@ _PERSONAL = re.compile(
     r"|(好不好|好唔好|值不值得|值唔值|抵唔抵|划不划算|划算吗|该不该|要不要)[?？!。 ]*$"
     r"|值不值得(买|投|去|读)|股票|彩票|炒股|算命|风水|(能|会|可以)(赚钱|升值|保值)"
     r"|(帮|替)(我|我们)\S{0,3}(查|办|申请|预约|登记|缴|交|订|报名)"  # a service for the asker
+    r"|(带|准备|需要|要)(什么|哪些|咩)(材料|资料|证件|手续)|(去|到)(哪个|边个|哪)(窗口|部门)办"
+    r"|\bhow (do|can|should) i (apply|register|sign up)\b|\bwhat documents\b|\b(fill in|fill out) my\b"
     r"|\b(check|look up|find) (my|our)\b|\bbook (me|a|an)\b"
     r"|should (i|we|my)\b|worth (buying|investing)|good idea for me|for me to\b|\bmy (money|savings)\b"
     r"|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b|\bstocks?\b|\bshares\b|\bcrypto",
@@ -109,7 +111,8 @@ _RANKING = re.compile(
     r"|(哪|边)(家|间|所|个|位|条).{0,4}(更好|较好|更强)"
     r"|(最|更)(好|厉害|强|差|难|便宜|贵|出名|正|靓|好吃|好玩).{0,10}(是哪|哪|边)"
     r"|(推荐|推介|介绍)(一|几|个|间|家|所|些|下)|(推荐|推介)[?？!。 ]*$|有什么好(吃|食|玩)的|排名|排行|哪家强"
-    r"|\b(recommend|best|top \d+|ranking|rank)\b",
+    r"|\b(recommend|best|top \d+|top (three|five|ten)|ranking|rank|ranked)\b"
+    r"|\bthe most (fun|popular|famous)\b",
     re.IGNORECASE,
 )
 # Live data: today's weather, prices, timetables, opening hours, current actual values, news,
@@ -123,7 +126,22 @@ _LIVE = re.compile(
     r"|实际.{0,8}(现在|目前|今年|最新)|(现在|目前|今年|最新).{0,8}实际"
     r"|today|tomorrow|yesterday|this week|next week|right now|latest news|"
     r"who is the (mayor|head|party secretary)|next (bus|train)|\bcurrent(ly)?\b"
-    r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|cost|price)",
+    r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|cost|price)"
+    # the state of a service now: queues, jams, suspensions, delays, free places
+    r"|而家|排队|排隊|等多久|堵不堵|堵唔堵|塞不塞|塞唔塞|塞车|停运|延误|空床位|空位|余票"
+    r"|at the moment|\bdelay(ed|s)?\b|\bqueue",
+    re.IGNORECASE,
+)
+# How to reach an office: a five-year plan holds no phone numbers, addresses or web sites.
+_CONTACT = re.compile(
+    r"电话\S{0,2}(是|系|多少|几多|号码)|热线|地址|门牌|网址|邮箱|公众号"
+    r"|\b(phone number|telephone|hotline|e-?mail|website)\b"
+    r"|\b(street|postal|mailing) address|\baddress (of|for)\b|\bwhat('s| is) the address",
+    re.IGNORECASE,
+)
+# A day or date: the plan schedules by years and periods (2021—2023年), never by day.
+_EXACT_DATE = re.compile(
+    r"哪一天|哪天|边日|几月几(号|日)|具体日期|具体(几|哪)号|\b(what|which|exact) (date|day)\b",
     re.IGNORECASE,
 )
 _ASKS_POLICY = re.compile(r"规划|纲要|政策|措施|plan|polic", re.IGNORECASE)
@@ -154,12 +172,13 @@ _PERIOD_NAME = re.compile(r"十([一二三四五六七八九])五")
 # other cities and countries. Asked in the plan's own context (a link it plans) they are fine.
 _OTHER_PLACES = """
     越秀 海珠 荔湾 天河 白云 黄埔 花都 南沙 从化 增城 北京 上海 天津 重庆 深圳 佛山 东莞 珠海 中山
-    江门 惠州 肇庆 清远 汕头 湛江 韶关 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
+    江门 惠州 肇庆 清远 汕头 湛江 韶关 广东省 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
     前海 横琴 美国 英国 日本 韩国 加拿大 澳洲 澳大利亚 新加坡 欧洲 泰国
 """.split()
 # The plan's own short forms for a place: 港澳 speaks of Hong Kong and Macao together.
 _ALIASES = {"香港": ("港澳", "香港"), "澳门": ("港澳", "澳门"), "佛山": ("广佛", "佛山")}
-_ENGLISH_PLACES = {"hong": "香港", "macau": "澳门", "macao": "澳门", "shenzhen": "深圳", "foshan": "佛山",
+_ENGLISH_PLACES = {"guangdong": "广东省", "hong": "香港", "macau": "澳门", "macao": "澳门",
+                   "shenzhen": "深圳", "foshan": "佛山",
                    "beijing": "北京", "shanghai": "上海", "tianhe": "天河", "haizhu": "海珠",
                    "nansha": "南沙", "shunde": "顺德", "dongguan": "东莞", "zhuhai": "珠海",
                    "zhongshan": "中山", "singapore": "新加坡", "japan": "日本", "korea": "韩国",
@@ -187,7 +206,7 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
     if _LIVE.search(spaced) or (_LIVE_TOPIC.search(spaced) and not _ASKS_POLICY.search(spaced)
                                 and evidence.coverage < LIVE_TOPIC_MIN_COVERAGE):
         return "live_data"
-    if _OFF_TOPIC.search(spaced):
+    if _OFF_TOPIC.search(spaced) or _CONTACT.search(spaced) or _EXACT_DATE.search(spaced):
         return "not_in_plan"
     if other := _other_place(simplified, spaced, evidence, scope, plan_text):
         return other

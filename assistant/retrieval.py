@@ -25,6 +25,7 @@ from .glossary import Glossary
 from .normalize import normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
+from .tokens import defined_abbreviations, spell_out
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -32,6 +33,9 @@ from .tuning import (
     EXPANSION_BM25_SHARE,
     EXPANSION_WEIGHT,
     KEYWORD_TRUST,
+    MIN_NAME_MATCH,
+    NAME_BONUS,
+    NAME_SHARE,
     PREAMBLE_BONUS,
     REFERENCE_BONUS,
     SECOND_PASSAGE_CREDIT,
@@ -83,6 +87,7 @@ class Scores:
     expansion_bm25: np.ndarray | None = None  # per passage: best expansion-question BM25
     english: np.ndarray | None = None  # per passage: BM25 of an English question's own words
     english_confidence: float = 0.0  # share of those words the best English key holds
+    named: np.ndarray | None = None  # per passage: 1 where the question names this row or item
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,10 @@ _ABOUT_THE_PLAN = re.compile(
     r"(这个|这份|本|该|整个|这部)?(纲要|规划纲要)(里|中)?.{0,12}(哪几年|哪些年|几年|期限|规划期|时间范围|依据|根据|"
     r"编制|目的|作用|性质)|(规划期|规划时间|规划期限)(是|为)?(哪|多|几)"
 )
+_ABOUT_THE_PLAN_EN = re.compile(
+    r"\b(this|the) (plan|outline|document)\b.{0,30}\b(cover\s*\??$|based on|purpose|time ?(frame|period)|"
+    r"which years|what years)|\b(time ?(frame|period)|which years) (does|of) (this|the) (plan|outline)"
+)
 
 
 def term_coverage(weights: dict[str, float], found: Collection[str]) -> float:
@@ -139,7 +148,8 @@ def term_coverage(weights: dict[str, float], found: Collection[str]) -> float:
 
 
 def about_the_plan(query: str) -> bool:
-    return bool(_ABOUT_THE_PLAN.search(normalize(query).replace(" ", "")))
+    text = normalize(query)
+    return bool(_ABOUT_THE_PLAN.search(text.replace(" ", "")) or _ABOUT_THE_PLAN_EN.search(text))
 
 
 def group_place(place: Place) -> Place:
@@ -172,6 +182,8 @@ class Searcher:
                                         glossary or Glossary())
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
+        self.abbreviations = defined_abbreviations(p.text for p in self.passages)
+        self.names = NameIndex(self.passages)
         indptr = np.asarray(index.bm25.scores["indptr"])
         n = int(index.bm25.scores["num_docs"])
         self._idf = {tok: float(np.log(1 + (n - (indptr[i + 1] - indptr[i]) + 0.5)
@@ -268,6 +280,7 @@ class Searcher:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         n = len(self.passages)
+        query = spell_out(query, self.abbreviations)
         tokens = self.index.tokenizer.query_tokens(query)
         bm25 = self.bm25_scores(query, tokens) if mode != "dense" else np.zeros(n, np.float32)
         if mode == "bm25":
@@ -282,6 +295,8 @@ class Searcher:
                 extra["expansion"] = self._per_passage_max(self.index.expansion_vectors @ vector,
                                                            self.expansion_owner, np.nan)
                 extra["expansion_bm25"] = self.expansion_bm25_scores(tokens)
+            if mode == "hybrid":
+                extra["named"] = self.names.named(query, n)
             if mode == "hybrid" and self.english_keys:
                 extra["english"], extra["english_confidence"] = self.english_keys.scores(query)
         return Scores(
@@ -301,6 +316,8 @@ class Searcher:
             fused = scores.dense.astype(np.float64)
         else:
             fused = self.fuse(scores).astype(np.float64)
+        if scores.named is not None:
+            fused = fused + NAME_BONUS * scores.named
         if scores.reference is not None:
             ref = scores.reference
             fused = fused + REFERENCE_BONUS * np.array(
@@ -349,6 +366,41 @@ def group_hits(hits: Iterable[Hit]) -> list[Located]:
                for place, members in groups.items()]
     located.sort(key=lambda loc: -loc.score)
     return located
+
+
+class NameIndex:
+    """The names of the plan's table rows and list items (天安節能科技園, 地區生產總值), to tell
+    a question that names one: the row about a thing should outrank a paragraph listing it."""
+
+    def __init__(self, passages: list[Passage]):
+        self.parts: dict[str, list[tuple[int, int]]] = {}  # a piece of a name → (passage, length)
+        for p in passages:
+            if p.kind not in ("row", "item"):
+                continue
+            name = _BRACKETED.sub("", normalize(p.place.title)).replace(" ", "")
+            for i in range(len(name)):
+                for j in range(i + MIN_NAME_MATCH, len(name) + 1):
+                    self.parts.setdefault(name[i:j], []).append((p.id, len(name)))
+
+    def named(self, query: str, n: int) -> np.ndarray:
+        """1 for the passages whose name the question holds the longest piece of — at least
+        MIN_NAME_MATCH characters and NAME_SHARE of the name (番禺天安節能科技園 for 天安节能科技园);
+        0 elsewhere."""
+        text = normalize(query).replace(" ", "")
+        best: dict[int, int] = {}
+        for i in range(len(text)):
+            for j in range(i + MIN_NAME_MATCH, len(text) + 1):
+                for pid, length in self.parts.get(text[i:j], ()):
+                    if j - i >= NAME_SHARE * length:
+                        best[pid] = max(best.get(pid, 0), j - i)
+        out = np.zeros(n, dtype=np.float32)
+        if best:
+            longest = max(best.values())
+            out[[pid for pid, m in best.items() if m == longest]] = 1.0
+        return out
+
+
+_BRACKETED = re.compile(r"[((][^()()]*[))]")
 
 
 def _stretch(values: np.ndarray) -> np.ndarray:

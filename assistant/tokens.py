@@ -16,8 +16,8 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "domain_terms", "english_to_terms",
-           "english_words"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms",
+           "english_to_terms", "english_words", "spell_out"]
 
 # Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
 # word lists (以后, 之后, 一直 … included); no topic word is a stop word.
@@ -88,6 +88,9 @@ ENGLISH_TERMS = {
     "jewellery": "珠宝", "hub": "枢纽", "airport": "机场", "port": "港口", "logistics": "物流",
     "exhibition": "会展", "headquarters": "总部经济", "civilization": "文明",
     "heritage": "文化遗产 非物质文化遗产", "history": "历史文化", "red": "红色文化",
+    # the compass: the plan divides the district into 东部/西部/南部/北部/中部 areas
+    "east": "东部", "eastern": "东部", "west": "西部", "western": "西部", "north": "北部",
+    "northern": "北部", "south": "南部", "southern": "南部", "central": "中部",
 }
 _TERM = re.compile(r"^[\w\u3400-\u9fff+]+$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -146,6 +149,36 @@ def domain_terms(names: Iterable[str], texts: Iterable[str]) -> set[str]:
         terms.update(m.group(1) for m in _QUOTED.finditer(normalize(text))
                      if _TERM.match(m.group(1)))
     return terms
+
+
+# 地區生產總值(GDP): a Latin abbreviation the text defines by the Chinese run before it.
+_DEFINITION = re.compile(r"([\u3400-\u9fff]{2,16})[((]([a-z][a-z0-9&]{1,7})[))]")
+
+
+def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
+    """The abbreviations a plan defines in its own text → their Chinese long form, normalised.
+
+    Residents type "GDP" where the plan's tables say 地區生產總值: the plan itself says they are
+    one. The long form is the longest end of the Chinese run before the brackets that the plan
+    also uses elsewhere on its own (全區地區生產總值 → 地区生产总值), else the whole run."""
+    text = normalize("\n".join(texts))
+    out: dict[str, str] = {}
+    for m in _DEFINITION.finditer(text):
+        run, abbreviation = m.group(1), m.group(2)
+        ends = [run[i:] for i in range(1, len(run) - 1) if text.count(run[i:]) > text.count(run)]
+        out.setdefault(abbreviation, ends[0] if ends else run)
+    return out
+
+
+def spell_out(question: str, abbreviations: dict[str, str]) -> str:
+    """A Chinese question with the long form of each defined abbreviation it uses appended, so
+    that keywords and the dense model meet the plan's own name for it."""
+    text = normalize(question)
+    if not _CJK.search(text):
+        return question  # English questions have their own word map and keys
+    extra = [long for short, long in abbreviations.items()
+             if re.search(rf"(?<![a-z]){re.escape(short)}(?![a-z])", text) and long not in text]
+    return f"{question} {' '.join(extra)}" if extra else question
 
 
 class Tokenizer:

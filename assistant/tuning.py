@@ -18,6 +18,9 @@ SECOND_PASSAGE_CREDIT = 0.05  # a place scores its best passage plus this much o
 SENTENCE_WEIGHT = 0.15  # a passage's best sentence cosine, stretched like the dense score
 EXPANSION_WEIGHT = 0.5  # a passage's best resident-question cosine (z-score over passages) / 3
 EXPANSION_BM25_SHARE = 0.8  # an expansion question's BM25 match, relative to a passage's own
+NAME_BONUS = 0.3  # the question names a table row or list item (its longest-matched name)
+MIN_NAME_MATCH = 4  # characters of a name a question must hold …
+NAME_SHARE = 0.6  # … and this share of the name
 ENGLISH_KEY_SHARE = 0.4  # an English question's words in a passage's English key (titles, questions)
 
 # Answers: sentence choice (answering.ExtractiveAnswerer) -----------------------------------------
@@ -34,6 +37,7 @@ ROW_WITHOUT_YEAR_PENALTY = 0.3  # a table row with no column for the year asked
 EXTRA_SENTENCE_BAR = 0.7  # a further sentence must score this share of the best and add terms
 EXTRA_ROW_BAR = 0.85  # … of the best, when the best is a table row
 CONTINUATION_BAR = 0.6  # the next sentence of the best one's passage
+FOCUS_WEIGHT = 3.0  # a follow-up's own terms, against the previous question's, in sentence choice
 
 # Refusal: the evidence model (refusal.Evidence) -------------------------------------------------
 # Logistic weights over refusal.EVIDENCE_FEATURES, fitted by bench/calibrate_refusal.py with 5-fold

@@ -115,3 +115,46 @@ def test_a_question_without_a_topic_the_plan_knows_leans_on_the_previous_one(ass
     answer = assistant.ask("嗰个几时建好？", history=["番禺应急备用水源工程是怎样的？"])
     assert answer.resolved_question and not answer.refused
     assert "2021—2024年" in plain_text(answer, "traditional")
+
+
+@pytest.mark.parametrize("question, history, expected", [
+    ("那珠宝呢？", ["番禺的汽车产业要做到多大规模？"], "百億級珠寶產業集群"),
+    ("投资多少？", ["番禺名优现代渔业产业园有多大？"], "36043萬元"),
+    ("那农村的呢？", ["城镇居民人均可支配收入是多少？"], "42526元"),
+])
+def test_a_follow_up_answers_with_its_own_words(assistant, question, history, expected):
+    """The follow-up's own topic or aspect decides the sentence, not the previous question's."""
+    answer = assistant.ask(question, history=history)
+    assert answer.resolved_question and not answer.refused
+    assert expected in plain_text(answer, "traditional")
+
+
+def test_an_aspect_alone_leans_on_the_previous_question(assistant):
+    terms = assistant.answerer.plan_terms
+    assert is_follow_up("要投资多少钱？", terms) and is_follow_up("面积多大？", terms)
+    assert not is_follow_up("垃圾分类投资多少？", terms)
+
+
+def test_a_lead_in_sentence_brings_the_first_item_it_introduces(assistant):
+    answer = assistant.ask("规划自己有没有承认番禺现在存在哪些不足？")
+    text = plain_text(answer, "traditional")
+    assert "主要表現為" in text and "新舊動能暫未有效接續" in text
+
+
+@pytest.mark.parametrize("question", [
+    "番禺區中心醫院掛號電話係幾多？", "What's the street address of the new district library?",
+    "区图书馆新馆具体是哪一天开馆的？", "而家南大干線塞唔塞車？",
+    "Are trains at Guangzhou South delayed at the moment?", "2025年番禺外贸出口总值目标是多少？",
+    "How do I apply for startup funding for my own project, and what documents do I need?",
+    "What life expectancy target has Guangdong province set for 2025?",
+])
+def test_contact_dates_service_state_and_unreported_years_are_refused(assistant, question):
+    assert assistant.ask(question).refused
+
+
+@pytest.mark.parametrize("question", [
+    "老是接到诈骗电话，规划有没有说打击？", "Will I be able to handle most government services on my phone?",
+    "How does the plan address air pollution?", "2025年5G基站数量目标是多少？",
+])
+def test_the_same_words_in_a_plan_question_are_answered(assistant, question):
+    assert not assistant.ask(question).refused

@@ -152,5 +152,27 @@ def test_questions_about_the_plan_itself_find_the_preamble(assistant):
     from assistant.retrieval import about_the_plan
 
     assert about_the_plan("本綱要的編制依據是什麼？") and not about_the_plan("番禺的规划体系怎么建立")
+    assert about_the_plan("What time period does this plan cover?")
+    assert not about_the_plan("Does the plan cover elderly care?")
     top = assistant.locate("这份纲要的规划期限是哪几年？", k=1)[0]
     assert top.place.is_preamble
+
+
+def test_abbreviations_the_plan_defines_meet_their_long_form(assistant):
+    from assistant.tokens import spell_out
+
+    # the plan writes 地區生產總值(GDP) once; its tables only say 地區生產總值
+    abbreviations = assistant.searcher.abbreviations
+    assert abbreviations["gdp"] == "地区生产总值"
+    assert spell_out("2015年GDP是多少", abbreviations).endswith("地区生产总值")
+    assert spell_out("What was GDP in 2015?", abbreviations) == "What was GDP in 2015?"
+    answer = assistant.ask("2015年番禺GDP是多少？")
+    assert answer.claims[0].place.appendix == 1 and "1608.78" in answer.claims[0].text
+
+
+def test_a_question_naming_a_row_finds_that_row(assistant):
+    # the row about the park, not the paragraph that lists it among fifteen
+    top = assistant.search("天安节能科技园呢？", k=1)[0]
+    assert top.passage.kind == "row" and top.passage.place.column == 6
+    named = assistant.searcher.names.named("番禺的汽车产业要做到多大规模", len(assistant.searcher.passages))
+    assert not named.any()
