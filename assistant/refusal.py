@@ -128,8 +128,8 @@ _LIVE = re.compile(
     r"who is the (mayor|head|party secretary)|next (bus|train)|\bcurrent(ly)?\b"
     r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|cost|price)"
     # the state of a service now: queues, jams, suspensions, delays, free places
-    r"|而家|排队|排隊|等多久|堵不堵|堵唔堵|塞不塞|塞唔塞|塞车|停运|延误|空床位|空位|余票"
-    r"|at the moment|\bdelay(ed|s)?\b|\bqueue",
+    r"|而家|等多久|堵不堵|堵唔堵|塞不塞|塞唔塞|塞车|停运|延误|空床位|空位|余票"
+    r"|at the moment|\bdelay(ed|s)?\b",
     re.IGNORECASE,
 )
 # How to reach an office: a five-year plan holds no phone numbers, addresses or web sites.

@@ -384,19 +384,19 @@ class NameIndex:
 
     def named(self, query: str, n: int) -> np.ndarray:
         """1 for the passages whose name the question holds the longest piece of — at least
-        MIN_NAME_MATCH characters and NAME_SHARE of the name (番禺天安節能科技園 for 天安节能科技园);
-        0 elsewhere."""
+        MIN_NAME_MATCH characters and NAME_SHARE of the name (番禺天安節能科技園 for 天安节能科技园),
+        the most of it on a tie (地區生產總值 whole, not 人均地區生產總值); 0 elsewhere."""
         text = normalize(query).replace(" ", "")
-        best: dict[int, int] = {}
+        best: dict[int, tuple[int, float]] = {}
         for i in range(len(text)):
             for j in range(i + MIN_NAME_MATCH, len(text) + 1):
                 for pid, length in self.parts.get(text[i:j], ()):
                     if j - i >= NAME_SHARE * length:
-                        best[pid] = max(best.get(pid, 0), j - i)
+                        best[pid] = max(best.get(pid, (0, 0.0)), (j - i, (j - i) / length))
         out = np.zeros(n, dtype=np.float32)
         if best:
-            longest = max(best.values())
-            out[[pid for pid, m in best.items() if m == longest]] = 1.0
+            top = max(best.values())
+            out[[pid for pid, match in best.items() if match == top]] = 1.0
         return out
 
 
