@@ -26,7 +26,7 @@ from .followups import (
 )
 from .glossary import Glossary
 from .normalize import detect_script, normalize
-from .outline import Outline, Place, cn_numeral
+from .outline import Outline, Place, Table, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
@@ -118,8 +118,7 @@ class ExtractiveAnswerer:
         self.plan_text = normalize("\n".join(p.text for p in self.passages)).replace(" ", "")
         # what a question asks of a topic: the words of the plan's table headers, and measure words
         tokenizer = searcher.index.tokenizer
-        headers = {h for t in outline.columns for h in t.table.header}
-        headers |= {h for a in outline.appendices for h in a.table.header}
+        headers = {h for table in outline.tables for h in table.header}
         self.aspects = ASPECT_WORDS | {t for h in headers for t in tokenizer(h) if not t.isdigit()}
 
     # the public call ---------------------------------------------------------------------------
@@ -359,13 +358,17 @@ class ExtractiveAnswerer:
         return slice(start, start + len(passage.sentences))
 
     # tables ------------------------------------------------------------------------------------
+    def _table(self, passage: Passage) -> Table | None:
+        """The table a row passage belongs to (its 專欄 or appendix)."""
+        return getattr(self.outline.find(passage.place), "table", None)
+
     def _year_not_reported(self, best: _Candidate, years: frozenset[str]) -> bool:
         """A figure asked for a year, best answered by an indicator row whose table reports other
         years only (外贸出口总值: 2015 and 2020 in 附件1, not in 附件2): the plan does not give it
         for that year, and quoting the other years would answer another question."""
         if best.passage.kind != "row" or any(year in best.sentence for year in years):
             return False
-        table = getattr(self.outline.find(best.passage.place), "table", None)
+        table = self._table(best.passage)
         if table is None:
             return False
         reported = {y for h in table.header for y in _YEAR.findall(h)}
@@ -374,7 +377,7 @@ class ExtractiveAnswerer:
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked
         column first."""
-        table = getattr(self.outline.find(passage.place), "table", None)
+        table = self._table(passage)
         row = None
         if table is not None:
             row = next((r for r in table.all_rows()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .answer import Answer
 from .answering import ExtractiveAnswerer
@@ -20,6 +21,9 @@ from .outline import Outline, Place
 from .plans import load_plan
 from .retrieval import Hit, Located, Searcher
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .embedding import Embedder
 
 __all__ = ["Assistant"]
 
@@ -46,8 +50,12 @@ class Assistant:
 
     @classmethod
     def open(cls, settings: Settings | None = None, model: str | None = None,
-             rebuild: bool = True, progress: bool = True) -> Assistant:
+             rebuild: bool = True, progress: bool = True,
+             embedder: Embedder | None = None) -> Assistant:
         """Load everything; with `rebuild`, (re)build a missing, stale or corrupt index first.
+
+        `embedder`: an already loaded model to share (the plans of a library use one), instead
+        of loading `model`.
 
         Raises PlanFormatError (bad plan), ModelLoadError (model unavailable), GlossaryError (a
         malformed glossary) or IndexUnusableError (index unusable and `rebuild` is off).
@@ -57,8 +65,8 @@ class Assistant:
 
         settings = settings or Settings.from_env()
         outline = load_plan(settings.plan_path, settings.plan)
-        embedder = Embedder.load(model or settings.embedding_model, models_dir=settings.models_dir,
-                                 progress=progress)
+        embedder = embedder or Embedder.load(model or settings.embedding_model,
+                                             models_dir=settings.models_dir, progress=progress)
         reason = None
         try:
             index = PlanIndex.load(settings.plan_index_dir, settings.plan_path, embedder.model_id,

@@ -54,12 +54,14 @@ class Library:
              model: str | None = None, progress: bool = True) -> Library:
         """Every named plan, its index built when missing; the default plan must open, another
         that cannot is left out with a warning (the app still serves the default)."""
-        plans = {DEFAULT_PLAN: Assistant.open(settings, model=model, progress=progress)}
+        default = Assistant.open(settings, model=model, progress=progress)
+        plans = {DEFAULT_PLAN: default}
         for name in names:
             if name == DEFAULT_PLAN:
                 continue
-            try:
-                plans[name] = Assistant.open(for_plan(settings, name), model=model, progress=progress)
+            try:  # one model in memory for every plan
+                plans[name] = Assistant.open(for_plan(settings, name), progress=progress,
+                                             embedder=default.embedder)
             except Exception as err:  # noqa: BLE001 - an optional plan never stops the app
                 log.warning("plan %s left out: %s", name, err)
         return cls(plans)

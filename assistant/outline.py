@@ -282,6 +282,11 @@ class Outline:
     def column(self, number: int) -> Column:
         return next(c for c in self.columns if c.number == number)
 
+    @property
+    def tables(self) -> list[Table]:
+        """Every table: the 專欄 in reading order, then the appendices."""
+        return [c.table for c in self.columns] + [a.table for a in self.appendices]
+
     def titled(self, place: Place) -> Place:
         """The place carrying its heading (retrieval groups carry none), so its label reads in full."""
         if place.title or place.row is not None:

@@ -297,8 +297,8 @@ class Searcher:
                 extra["expansion_bm25"] = self.expansion_bm25_scores(tokens)
             if mode == "hybrid":
                 extra["named"] = self.names.named(query, n)
-            if mode == "hybrid" and self.english_keys:
-                extra["english"], extra["english_confidence"] = self.english_keys.scores(query)
+                if self.english_keys:
+                    extra["english"], extra["english_confidence"] = self.english_keys.scores(query)
         return Scores(
             bm25,
             dense,
