@@ -163,11 +163,15 @@ def test_a_reload_keeps_the_conversation_until_it_is_cleared(page):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="问答").click()
+    stored = "localStorage.getItem('panyu-plan-chat')"
+    before = page.evaluate(stored)
     ask(page, "番禺要建多少5G基站?")
     expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
     answered(page)
     asked = page.get_by_test_id("user").count()
-    page.wait_for_timeout(1000)  # the browser stores the conversation after the chat has changed
+    # the browser stores the conversation a round trip after the chat has changed: wait for it
+    page.wait_for_function(f"before => {stored} !== before", arg=before, timeout=20_000)
+    page.wait_for_timeout(500)  # and for the store that follows the answer's last streamed part
     page.reload()
     expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
     expect(page.get_by_test_id("user")).to_have_count(asked)
