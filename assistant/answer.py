@@ -99,7 +99,7 @@ class Claim:
 
 # Why an answer is a refusal. Each renderer words these; the set is closed.
 REFUSALS = ("no_such_place", "instruction", "writing", "personal", "ranking", "other_place",
-            "outside_period", "live_data", "not_in_plan")
+            "outside_period", "live_data", "no_figure", "not_in_plan")
 
 
 @dataclass(frozen=True)

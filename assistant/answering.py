@@ -31,6 +31,7 @@ from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
 from .scope import PlanScope
+from .tokens import mapped_share
 from .tuning import (
     CONTINUATION_BAR,
     EXTRA_ROW_BAR,
@@ -62,9 +63,14 @@ _NUMBER_QUESTION = re.compile(
     r"|\btarget\b|how (big|large|long)"
 )
 _DIGIT = re.compile(r"\d")
+# A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
+# that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
+_AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
+_FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
 MAX_LISTED_ROWS = 10
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~至到]+\s*((?:19|20)\d{2})(?!\d)")
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
     "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
@@ -136,7 +142,8 @@ class ExtractiveAnswerer:
             # 第二个呢 refers to what the previous answer listed: answer it again to know
             listed = self.answer(earlier[-1].question, earlier[:-1], script).items
             earlier[-1] = Turn(earlier[-1].question, listed)
-        resolved = resolve_follow_up(question, earlier, self.plan_terms)
+        resolved = resolve_follow_up(question, earlier, self.plan_terms,
+                                     lambda phrase: normalize(phrase) in self.plan_text)
         # a follow-up's own words (其中农村的, 那珠宝, 投资多少) are what it asks: they weigh more
         # than the previous question's in choosing sentences
         focus = (frozenset(t for t in self.searcher.index.tokenizer(question) if len(t) > 1)
@@ -240,10 +247,15 @@ class ExtractiveAnswerer:
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
         years = frozenset(_YEAR.findall(question))
         chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
-                                          scores.sentence, years))
+                                          scores.sentence, years, mapped_share(question)))
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
+        if chosen and not refusal and (
+                (years and number_question and _other_years_only(chosen, years))
+                or (_AMOUNT_QUESTION.search(normalize(question))
+                    and not any(_FIGURE.search(normalize(c.sentence)) for c in chosen))):
+            refusal = "no_figure"  # a figure asked for, none (or another year's) in the best text
         listed = self._listed_rows(question, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:
@@ -264,7 +276,7 @@ class ExtractiveAnswerer:
         sources = [Source(h.passage.place, h.passage.text, h.score, tuple(quotes.get(h.passage.id, ())))
                    for h in hits[:HITS_FOR_SOURCES]]
         sources.sort(key=lambda s: not s.quotes)
-        if refusal == "personal":  # no advice; the policy it touches, quoted as context
+        if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
 
@@ -311,13 +323,16 @@ class ExtractiveAnswerer:
 
     # sentences ---------------------------------------------------------------------------------
     def _candidates(self, hits: list[Hit], weights: dict[str, float], number_question: bool,
-                    similarity: np.ndarray | None, years: frozenset[str] = frozenset()
-                    ) -> list[_Candidate]:
+                    similarity: np.ndarray | None, years: frozenset[str] = frozenset(),
+                    share: float = 1.0) -> list[_Candidate]:
         """Every sentence of the best passages, scored: rarity-weighted question terms it holds
         (any script: both sides are normalised), its cosine to the question (English and
         colloquial questions share few words with it), and its passage's rank. A question that
         names a year prefers sentences about that year: a table row without that year's column
-        cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table)."""
+        cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table).
+        Keywords weigh as much as the question they stand for (`share`: an English question's
+        mapped words may be one of eight, and "water" alone must not pick the sentence)."""
+        lexical_weight = LEXICAL_WEIGHT * share
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         sentence_tokens = self.searcher.sentence_tokens
         low, spread = 0.0, 1.0  # the cosines are stretched over these passages' sentences
@@ -336,7 +351,7 @@ class ExtractiveAnswerer:
                 lexical = term_coverage(weights, terms)
                 semantic = (0.0 if similarity is None
                             else (float(similarity[start + pos]) - low) / spread)
-                score = (LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * prior
+                score = (lexical_weight * lexical + (1 - LEXICAL_WEIGHT) * prior
                          + SENTENCE_SIMILARITY_WEIGHT * semantic - RANK_PENALTY * rank)
                 if number_question and _DIGIT.search(sentence):
                     score += NUMBER_BONUS
@@ -464,6 +479,24 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
             length += len(c.sentence)
     # the best sentence's passage first, in reading order; then the others as ranked
     return sorted(chosen, key=lambda c: (c.passage.id != best.passage.id, c.position))
+
+
+def _other_years_only(chosen: list[_Candidate], years: frozenset[str]) -> bool:
+    """Every quoted sentence dates its figure, and to other years than the one asked (2030 asked,
+    到2025年… quoted): the plan does not give it for that year. A range (2021—2025年) covers the
+    years inside it."""
+    for c in chosen:
+        named = _years_covered(c.sentence)
+        if not named or years & named:
+            return False
+    return True
+
+
+def _years_covered(sentence: str) -> set[str]:
+    covered = set(_YEAR.findall(sentence))
+    for start, end in _YEAR_RANGE.findall(sentence):
+        covered.update(str(y) for y in range(int(start), int(end) + 1))
+    return covered
 
 
 def _chart(header: tuple[str, ...], cells: tuple[str, ...], place: Place) -> Chart | None:

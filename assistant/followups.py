@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .normalize import normalize
 from .outline import parse_numeral
 
 __all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up",
@@ -29,9 +30,13 @@ ASPECT_WORDS = frozenset(
     开工 位置 地点 范围 情况 措施 现状 定位 方向 作用 内容 多大 多长 多高 多少 几多""".split()
 )
 _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
+# 农村的呢? / 農村嘅呢?: a modifier whose noun is left out — the previous question's (垃圾分类呢?
+# names a topic of its own and stands alone)
+_HEADLESS = re.compile(r"(的|嘅)\s*(呢|嗎|吗)?\s*[?？]*\s*$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(个|個|项|項|条|條)")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年?")
 MAX_ELLIPTIC_TOPIC_TERMS = 2  # a back-reference with more topic terms than this stands alone
+MIN_SHARED_CONTEXT, MAX_SHARED_CONTEXT = 2, 4  # characters a swapped term must share in the plan
 
 
 # An outline reference missing its upper level: 第四节 without its chapter, 第3项 without its 专栏.
@@ -86,17 +91,56 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     core = _core(text)
     bare = _ORDINAL.sub(" ", _YEAR.sub(" ", core))
     terms = whole_terms([t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()])
-    if _BACK_REFERENCE.match(text) or _ORDINAL.search(text):
+    if _BACK_REFERENCE.match(text) or _ORDINAL.search(text) or _HEADLESS.search(text):
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
     return bool(_ELLIPTIC_END.search(text)) and not terms
 
 
+def _swap(previous: str, core: str, topic_terms: Callable[[str], list[str]],
+          in_plan: Callable[[str], bool]) -> str | None:
+    """'农村的呢?' after '城镇居民人均可支配收入是多少?' → '农村居民人均可支配收入是多少?': the
+    follow-up's one topic takes the place of a part of the previous question when the plan itself
+    joins both to the same neighbouring words (城镇居民人均 and 农村居民人均: a parallel). Otherwise
+    None, and the follow-up narrows the previous question instead."""
+    terms = topic_terms(core)
+    if len(terms) != 1 or normalize(core).replace(terms[0], "").strip(" 的嘅"):
+        return None  # the follow-up must be that topic alone (农村的), asking nothing else
+    new = terms[0]
+    text = normalize(previous)
+    best: tuple[int, int, str] | None = None  # (shared context, replaced length, question)
+    for term in topic_terms(text):
+        at = text.find(term)
+        for i in range(len(term) if at >= 0 else 0):
+            for j in range(i + 2, len(term) + 1):
+                start, end = at + i, at + j
+                if text[start:end] == new:
+                    continue
+                shared = _shared_context(text, start, end, new, in_plan)
+                if shared and (best is None or (shared, j - i) > best[:2]):
+                    best = (shared, j - i, text[:start] + new + text[end:])
+    return best[2] if best else None
+
+
+def _shared_context(text: str, start: int, end: int, new: str, in_plan: Callable[[str], bool]) -> int:
+    """How many characters beside text[start:end] the plan also has beside `new` (0: none)."""
+    old, shared = text[start:end], 0
+    for k in range(MIN_SHARED_CONTEXT, MAX_SHARED_CONTEXT + 1):
+        after, before = text[end:end + k], text[max(0, start - k):start]
+        if len(after) == k and in_plan(new + after) and in_plan(old + after):
+            shared = k
+        if len(before) == k and in_plan(before + new) and in_plan(before + old):
+            shared = k
+    return shared
+
+
 def resolve_follow_up(question: str, history: Sequence[str | Turn],
-                      topic_terms: Callable[[str], list[str]]) -> str:
+                      topic_terms: Callable[[str], list[str]],
+                      in_plan: Callable[[str], bool] | None = None) -> str:
     """'那2035年呢?' after '2025年GDP目标是多少?' → '2035年GDP目标是多少?'; '第二个呢?' after an
-    answer that listed items → that item; '其中农村的呢' → the previous question narrowed by it.
-    A question that is not a follow-up comes back unchanged."""
+    answer that listed items → that item; '农村的呢' after a question about 城镇居民 → the same
+    question about 农村居民 (`in_plan` says the plan has that phrase); '其中农村的呢' otherwise → the
+    previous question narrowed by it. A question that is not a follow-up comes back unchanged."""
     turns = [h if isinstance(h, Turn) else Turn(h) for h in history if h and str(h).strip()]
     turns = [t for t in turns if t.question.strip()]
     if not turns:
@@ -122,4 +166,6 @@ def resolve_follow_up(question: str, history: Sequence[str | Turn],
         if 1 <= n <= len(previous.items):
             return f"{previous.items[n - 1]}{_core(_ORDINAL.sub('', question))}"
     core = _core(question)
+    if in_plan is not None and (swapped := _swap(previous.question, core, topic_terms, in_plan)):
+        return swapped
     return f"{previous.question.rstrip('?？ ')} {core}".strip()

@@ -120,6 +120,10 @@ _REFUSAL = {
         "The plan is a plan for {start}–{end}; it has no live information such as weather, prices "
         "or timetables.",
     ),
+    "no_figure": (
+        "規劃綱要沒有給出所問的數字;它在這方面說的是:",
+        "The plan gives no figure for what was asked; what it says on the subject:",
+    ),
     "not_in_plan": ("規劃綱要沒有涉及這個問題。", "The plan does not cover this question."),
 }
 _NO_SUGGESTIONS = {"instruction", "writing"}

@@ -16,8 +16,8 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms",
-           "english_to_terms", "english_words", "spell_out"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms", "long_forms",
+           "mapped_share", "english_to_terms", "english_words", "spell_out"]
 
 # Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
 # word lists (以后, 之后, 一直 … included); no topic word is a stop word.
@@ -106,6 +106,21 @@ def english_to_terms(text: str) -> str:
     return " ".join(mapped + codes)
 
 
+def mapped_share(text: str) -> float:
+    """How much of a question its search tokens stand for: 1 for a Chinese question (its tokens
+    are its words); for an English one, the share of its content words that `english_to_terms`
+    maps ("smart lamp posts by 2025": only the year), so that keyword evidence in it counts for
+    that much and no more."""
+    if _CJK.search(normalize(text)):
+        return 1.0
+    words = english_words(text)
+    if not words:
+        return 0.0
+    mapped = [w for w in re.findall(r"[a-z0-9][a-z0-9.-]*", normalize(text))
+              if _singular(w) in ENGLISH_TERMS or re.search(r"\d", w)]
+    return min(1.0, len(mapped) / len(words))
+
+
 # English function words: bm25s's English stop words (a general list) and question words.
 _ENGLISH_STOP_WORDS = frozenset(STOPWORDS_EN) | frozenset(
     """what which how where when who whom whose why does do did is are was were be been has have had
@@ -170,14 +185,21 @@ def defined_abbreviations(texts: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def long_forms(question: str, abbreviations: dict[str, str]) -> list[str]:
+    """The long forms of the defined abbreviations a question uses (R&D → 研究与试验发展经费),
+    in any script: the plan's own gloss, the one bridge from an English abbreviation to its text."""
+    text = normalize(question)
+    return [long for short, long in abbreviations.items()
+            if re.search(rf"(?<![a-z]){re.escape(short)}(?![a-z])", text) and long not in text]
+
+
 def spell_out(question: str, abbreviations: dict[str, str]) -> str:
     """A Chinese question with the long form of each defined abbreviation it uses appended, so
-    that keywords and the dense model meet the plan's own name for it."""
-    text = normalize(question)
-    if not _CJK.search(text):
-        return question  # English questions have their own word map and keys
-    extra = [long for short, long in abbreviations.items()
-             if re.search(rf"(?<![a-z]){re.escape(short)}(?![a-z])", text) and long not in text]
+    that keywords and the dense model meet the plan's own name for it. (An English question gets
+    the long forms' tokens instead: appended, they would turn it into a Chinese one.)"""
+    if not _CJK.search(normalize(question)):
+        return question
+    extra = long_forms(question, abbreviations)
     return f"{question} {' '.join(extra)}" if extra else question
 
 

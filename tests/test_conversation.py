@@ -14,6 +14,7 @@ def terms(assistant):
 
 
 @pytest.mark.parametrize("question", ["那2035年呢？", "其中农村的呢？", "what about for kids?", "第二个呢",
+                                      "农村嘅呢？",
                                       "2035年呢?", "那個幾時起好？"])
 def test_elliptic_questions_are_follow_ups(terms, question):
     assert is_follow_up(question, terms)
@@ -158,3 +159,25 @@ def test_contact_dates_service_state_and_unreported_years_are_refused(assistant,
 ])
 def test_the_same_words_in_a_plan_question_are_answered(assistant, question):
     assert not assistant.ask(question).refused
+
+
+def test_an_amount_the_plan_does_not_give_is_said_so_with_what_it_does_say(assistant):
+    # the plan names 口袋公園 as a policy, with no count: no figure is made up, the policy is quoted
+    answer = assistant.ask("番禺有多少个口袋公园？")
+    assert answer.refusal == "no_figure"
+    assert "口袋公園" in answer.claims[0].text and answer.claims[0].place.chapter == 8
+    assert "沒有給出所問的數字" in plain_text(answer, "traditional")
+    # where the plan does give the figure, it is answered, and 哪几个 asks for names, not a count
+    assert not assistant.ask("番禺要建多少5G基站?").refused
+    assert assistant.ask("番禺要打造哪几个商圈？").refusal is None
+
+
+def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
+    # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
+    # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.
+    answer = assistant.ask("农村的呢？", history=["2020年番禺城镇居民人均可支配收入是多少？"])
+    assert answer.resolved_question == "2020年番禺农村居民人均可支配收入是多少?"
+    assert "42526" in plain_text(answer)
+    # no parallel in the plan: the follow-up narrows the previous question, as before
+    narrowed = assistant.ask("其中农村的呢", history=["居民收入要增长多少？"])
+    assert narrowed.resolved_question.endswith("农村的")

@@ -176,3 +176,20 @@ def test_a_question_naming_a_row_finds_that_row(assistant):
     assert top.passage.kind == "row" and top.passage.place.column == 6
     named = assistant.searcher.names.named("番禺的汽车产业要做到多大规模", len(assistant.searcher.passages))
     assert not named.any()
+
+
+def test_an_english_question_gets_the_long_form_of_an_abbreviation_the_plan_defines(assistant):
+    # 研究與試驗發展經費(R&D): "R&D" is the only word of the plan an English question may share
+    scores = assistant.searcher.scores("What share of GDP goes to R&D?")
+    assert {"研究", "经费"} <= set(scores.tokens)
+    top = assistant.search("What share of GDP goes to R&D?", k=3)
+    assert any("研發經費" in h.passage.text or "研究與試驗發展經費" in h.passage.text for h in top)
+
+
+def test_keywords_stand_for_as_much_of_an_english_question_as_they_map():
+    from assistant.tokens import mapped_share
+
+    assert mapped_share("番禺几时有地铁") == 1.0
+    assert mapped_share("How many smart lamp posts will the district have by 2025?") < 0.3
+    assert mapped_share("metro school hospital") == 1.0
+    assert mapped_share("?") == 0.0
