@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .normalize import normalize
+from .normalize import detect_script, normalize, to_traditional
 from .outline import parse_numeral
 
 __all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up",
@@ -118,8 +118,18 @@ def _swap(previous: str, core: str, topic_terms: Callable[[str], list[str]],
                     continue
                 shared = _shared_context(text, start, end, new, in_plan)
                 if shared and (best is None or (shared, j - i) > best[:2]):
-                    best = (shared, j - i, text[:start] + new + text[end:])
+                    best = (shared, j - i, _replaced(previous, text, start, end, new))
     return best[2] if best else None
+
+
+def _replaced(previous: str, text: str, start: int, end: int, new: str) -> str:
+    """The previous question with text[start:end] replaced, in its own words and script where the
+    normalised text lines up with it character for character (係幾多 stays, 城鎮 → 農村)."""
+    if len(text) != len(previous):
+        return text[:start] + new + text[end:]
+    if detect_script(previous) == "traditional":
+        new = to_traditional(new)
+    return previous[:start] + new + previous[end:]
 
 
 def _shared_context(text: str, start: int, end: int, new: str, in_plan: Callable[[str], bool]) -> int:

@@ -330,7 +330,9 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     script = answer.script
     body = chat_markdown(answer, script, link=_outline_link)
     if answer.resolved_question and answer.resolved_question != answer.question:
-        resolved = (to_simplified(answer.resolved_question) if script == "simplified"
+        # in the reader's script: a swapped follow-up (农村的呢?) is resolved in simplified
+        resolved = (to_traditional(answer.resolved_question) if script == "traditional"
+                    else to_simplified(answer.resolved_question) if script == "simplified"
                     else answer.resolved_question)
         body = f"*{_ui('按上一问理解为:', script)} {escape_md(resolved)}*\n\n{body}"
     if not answer.refused:

@@ -176,8 +176,11 @@ def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has
     # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
     # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.
     answer = assistant.ask("农村的呢？", history=["2020年番禺城镇居民人均可支配收入是多少？"])
-    assert answer.resolved_question == "2020年番禺农村居民人均可支配收入是多少?"
+    assert answer.resolved_question == "2020年番禺农村居民人均可支配收入是多少？"
     assert "42526" in plain_text(answer)
+    # in the asker's own words and script
+    cantonese = assistant.ask("農村嘅呢？", history=["2020年番禺城鎮居民人均可支配收入係幾多？"])
+    assert cantonese.resolved_question == "2020年番禺農村居民人均可支配收入係幾多？"
     # no parallel in the plan: the follow-up narrows the previous question, as before
     narrowed = assistant.ask("其中农村的呢", history=["居民收入要增长多少？"])
     assert narrowed.resolved_question.endswith("农村的")
