@@ -42,6 +42,7 @@ from .tuning import (
     MAX_SENTENCES,
     NUMBER_BONUS,
     RANK_PENALTY,
+    ROW_NAME_SHARE,
     ROW_WITHOUT_YEAR_PENALTY,
     SENTENCE_SIMILARITY_WEIGHT,
     SHORT_SENTENCE_CHARS,
@@ -69,6 +70,7 @@ _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家�
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
 MAX_LISTED_ROWS = 10
+_DISTRICT_WORDS = frozenset("番禺 番禺区 全区 我区 区 年 十四五 十三五".split())
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~至到]+\s*((?:19|20)\d{2})(?!\d)")
 # What a table question may ask for → the column names (the plan's own) that hold it.
@@ -253,6 +255,7 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal="not_in_plan")
         if chosen and not refusal and (
                 (years and number_question and _other_years_only(chosen, years))
+                or (number_question and not self._row_names_the_topic(chosen[0].passage, weights))
                 or (_AMOUNT_QUESTION.search(normalize(question))
                     and not any(_FIGURE.search(normalize(c.sentence)) for c in chosen))):
             refusal = "no_figure"  # a figure asked for, none (or another year's) in the best text
@@ -388,6 +391,23 @@ class ExtractiveAnswerer:
             return False
         reported = {y for h in table.header for y in _YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
+
+    def _row_names_the_topic(self, passage: Passage, weights: dict[str, float]) -> bool:
+        """An indicator row answers a number question only if its name holds most of what the
+        question asks about (旅游接待人次 is not 旅游总收入; 5G基站 is 5G基站数量): the rarity
+        share of the question's topic terms — not years, aspects (目标, 比例) or the district —
+        that the row's name contains. Other passages, and questions without topic terms, pass."""
+        if passage.kind != "row" or passage.place.appendix is None:
+            return True
+        topic = {t: w for t, w in weights.items()
+                 if not t.isdigit() and t not in self.aspects and t not in _DISTRICT_WORDS}
+        appendix = self.outline.find(Place(appendix=passage.place.appendix))
+        # the row's own name, its table's title (重大项目表, 十三五指标完成情况表) and the
+        # abbreviations the plan defines for what they name (地区生产总值 is GDP)
+        name = normalize(f"{passage.place.title} {getattr(appendix, 'title', '')}")
+        name += " " + " ".join(short for short, long in self.searcher.abbreviations.items()
+                               if long in name)
+        return not topic or term_coverage(topic, {t for t in topic if t in name}) >= ROW_NAME_SHARE
 
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked

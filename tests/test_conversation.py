@@ -184,3 +184,13 @@ def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has
     # no parallel in the plan: the follow-up narrows the previous question, as before
     narrowed = assistant.ask("其中农村的呢", history=["居民收入要增长多少？"])
     assert narrowed.resolved_question.endswith("农村的")
+
+
+def test_an_indicator_row_that_names_another_quantity_is_not_the_answer(assistant):
+    # the plan's indicator tables have no 财政收入 or 失业率: the nearest rows (旅游总收入, 新增就业)
+    # are shown as context under "no figure", not given as the answer
+    for question in ("番禺2025年的财政收入目标是多少？", "2025年番禺的失业率要控制在多少？"):
+        answer = assistant.ask(question)
+        assert answer.refusal == "no_figure", question
+    answered = assistant.ask("2025年番禺森林覆盖率要达到多少？")
+    assert not answered.refused and answered.claims[0].place.appendix == 2
