@@ -76,7 +76,8 @@ _INSTRUCTION = re.compile(
     r"|system (message|prompt)"
     r"|^(system|admin|administrator)\s*:|you are now|from now on you|act as|pretend|role-?play"
     r"|\b(admin|administrator|system)\b.{0,12}\b(override|notice|approved|authori[sz]ed)|override"
-    r"|扮演|假装|假設你|假设你|你现在(是|系)|当作你是|模仿.{0,6}(语气|口吻)|扮(我|你|成|一个)"
+    r"|扮演|假装|假設你|假设你|你现在(是|系)|当作你是|(就)?当(自己|你)(是|系)|模仿.{0,6}(语气|口吻)"
+    r"|扮(我|你|成|一个)"
     r"|(用|以)第一(身|人称)"
     r"|你(是|用)(什么|哪个|谁)?.{0,4}(模型|ai|机器人|程序|系统)|你是谁|你叫什么|who (made|built|are) you"
     r"|about yourself",
@@ -88,6 +89,7 @@ _WRITING = re.compile(
     r"演讲|发言|讲话稿|稿|文案|广告|报告|总结|信|口号|标语|周记|日记|朋友圈)"
     r"|(帮|替|给|为)(我|我们)\S{0,8}(写|编|做|起草|拟|润色|翻译|改写)"
     r"|写(一|个|份|条)?(作文|演讲稿|发言稿|文案|广告|总结报告|心得)|改写|改编|脚本|剧本"
+    r"|翻译(成|为|做)|\btranslat(e|ion)\b"  # a translation is a text to compose, not a quote
     r"|poem|haiku|joke|essay|speech|slogan|\b(write|compose|draft)\b",
     re.IGNORECASE,
 )
@@ -102,7 +104,12 @@ _PERSONAL = re.compile(
     r"|\bhow (do|can|should) i (apply|register|sign up)\b|\bwhat documents\b|\b(fill in|fill out) my\b"
     r"|\b(check|look up|find) (my|our)\b|\bbook (me|a|an)\b"
     r"|should (i|we|my)\b|worth (buying|investing)|good idea for me|for me to\b|\bmy (money|savings)\b"
-    r"|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b|\bstocks?\b|\bshares\b|\bcrypto",
+    r"|\binvest(ing|ment advice)?\b.{0,20}\b(i|my)\b|\bstocks?\b|\bshares\b|\bcrypto"
+    # the assistant's own opinion, and the asker's own accounts and policies
+    r"|你(觉得|认为|睇).{0,30}(吗|嗎|唔|好不好|能不能|会不会|靠谱|值得)|靠谱吗|靠唔靠谱"
+    r"|in your opinion|do you think"
+    r"|我(的|嘅|个)?(社保|医保|公积金|养老金|保险|保单|账户|户口|工资卡)"
+    r"|\bmy ([\w-]+ ){0,3}(insurance|account|pension|policy|social security)\b",
     re.IGNORECASE,
 )
 # Which particular school, hospital or shop is better: a which-question with a comparison.
