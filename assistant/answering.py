@@ -255,7 +255,8 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal="not_in_plan")
         if chosen and not refusal and (
                 (years and number_question and _other_years_only(chosen, years))
-                or (number_question and not self._row_names_the_topic(chosen[0].passage, weights))
+                or (number_question
+                    and not self._row_names_the_topic(chosen[0].passage, weights, scores.expansion))
                 or (_AMOUNT_QUESTION.search(normalize(question))
                     and not any(_FIGURE.search(normalize(c.sentence)) for c in chosen))):
             refusal = "no_figure"  # a figure asked for, none (or another year's) in the best text
@@ -392,12 +393,16 @@ class ExtractiveAnswerer:
         reported = {y for h in table.header for y in _YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
 
-    def _row_names_the_topic(self, passage: Passage, weights: dict[str, float]) -> bool:
-        """An indicator row answers a number question only if its name holds most of what the
-        question asks about (旅游接待人次 is not 旅游总收入; 5G基站 is 5G基站数量): the rarity
-        share of the question's topic terms — not years, aspects (目标, 比例) or the district —
-        that the row's name contains. Other passages, and questions without topic terms, pass."""
+    def _row_names_the_topic(self, passage: Passage, weights: dict[str, float],
+                             expansion: np.ndarray | None = None) -> bool:
+        """An indicator row answers a number question only if its name holds what the question
+        asks about (财政收入 is not 旅游总收入; 5G基站 is 5G基站数量): a share of the rarity of the
+        question's topic terms — not years, aspects (目标, 比例) or the district — or, in residents'
+        words (每千人有几个医生), the row's own resident questions are the closest of all.
+        Other passages, and questions without topic terms, pass."""
         if passage.kind != "row" or passage.place.appendix is None:
+            return True
+        if expansion is not None and int(np.argmax(np.nan_to_num(expansion, nan=-1.0))) == passage.id:
             return True
         topic = {t: w for t, w in weights.items()
                  if not t.isdigit() and t not in self.aspects and t not in _DISTRICT_WORDS}

@@ -201,3 +201,13 @@ def test_an_indicator_row_that_names_another_quantity_is_not_the_answer(assistan
         assert answer.refusal == "no_figure", question
     answered = assistant.ask("2025年番禺森林覆盖率要达到多少？")
     assert not answered.refused and answered.claims[0].place.appendix == 2
+
+
+def test_the_plans_own_period_and_reported_results_are_not_outside_it(assistant):
+    # 2021-2025 is the plan's period; 2020's results are reported (附件1/2); 2023's are not
+    assert not assistant.ask("How much is Panyu's GDP meant to grow each year over 2021-2025?").refused
+    assert not assistant.ask("2020年番禺森林覆盖率实际达到多少？").refused
+    assert assistant.ask("2023年番禺森林覆盖率实际达到多少？").refusal == "outside_period"
+    # residents' own words for an indicator row (its resident questions are the closest) find it
+    answer = assistant.ask("番禺2025年每一千个人有几个医生？")
+    assert not answer.refused and answer.claims[0].place.appendix == 2
