@@ -11,7 +11,7 @@ the closest sections as suggestions; a personal-advice refusal quotes the releva
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -150,7 +150,8 @@ class ExtractiveAnswerer:
         # than the previous question's in choosing sentences
         focus = (frozenset(t for t in self.searcher.index.tokenizer(question) if len(t) > 1)
                  if resolved != question else frozenset())
-        parts = [self._answer_part(part, focus) for part in split_question(resolved)]
+        own = question if resolved != question else None
+        parts = [self._answer_part(part, focus, own) for part in split_question(resolved)]
         if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):
             parts = [intent]  # "…? 推荐几个楼盘": what is asked of us colours the whole message
         answered = [p for p in parts if not p.refusal]
@@ -227,7 +228,10 @@ class ExtractiveAnswerer:
             english=detect_script(question) == "english",
             top_text=top_text.replace(" ", ""), has_expansions=has_expansions)
 
-    def _answer_part(self, question: str, focus: frozenset[str] = frozenset()) -> _Part:
+    def _answer_part(self, question: str, focus: frozenset[str] = frozenset(),
+                     own: str | None = None) -> _Part:
+        """One part of a question. A follow-up's `focus` (its own terms) and `own` words (what it
+        asks of the previous topic: 几时建好 asks no amount, though the previous question did)."""
         searcher = self.searcher
         scores = searcher.scores(question)
         weights = searcher.term_weights(list(scores.tokens))
@@ -257,8 +261,11 @@ class ExtractiveAnswerer:
                 (years and number_question and _other_years_only(chosen, years))
                 or (number_question
                     and not self._row_names_the_topic(chosen[0].passage, weights, scores.expansion))
-                or (_AMOUNT_QUESTION.search(normalize(question))
-                    and not any(_FIGURE.search(normalize(c.sentence)) for c in chosen))):
+                or (_AMOUNT_QUESTION.search(normalize(own or question))
+                    and (not any(_FIGURE.search(normalize(c.sentence)) for c in chosen)
+                         or not _holds_any(chosen, {t for t in focus if len(t) > 1
+                                                     and t in self.searcher.vocabulary
+                                                     and t not in _DISTRICT_WORDS})))):
             refusal = "no_figure"  # a figure asked for, none (or another year's) in the best text
         listed = self._listed_rows(question, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
@@ -393,6 +400,12 @@ class ExtractiveAnswerer:
         reported = {y for h in table.header for y in _YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
 
+    def _topic(self, weights: dict[str, float]) -> dict[str, float]:
+        """A question's topic terms: not years, aspects (目标, 比例, 投资) or the district."""
+        return {t: w for t, w in weights.items()
+                if not t.isdigit() and len(t) > 1 and t not in self.aspects
+                and t not in _DISTRICT_WORDS}
+
     def _row_names_the_topic(self, passage: Passage, weights: dict[str, float],
                              expansion: np.ndarray | None = None) -> bool:
         """An indicator row answers a number question only if its name holds what the question
@@ -404,8 +417,7 @@ class ExtractiveAnswerer:
             return True
         if expansion is not None and int(np.argmax(np.nan_to_num(expansion, nan=-1.0))) == passage.id:
             return True
-        topic = {t: w for t, w in weights.items()
-                 if not t.isdigit() and t not in self.aspects and t not in _DISTRICT_WORDS}
+        topic = self._topic(weights)
         appendix = self.outline.find(Place(appendix=passage.place.appendix))
         # the row's own name, its table's title (重大项目表, 十三五指标完成情况表) and the
         # abbreviations the plan defines for what they name (地区生产总值 is GDP)
@@ -515,6 +527,12 @@ def _other_years_only(chosen: list[_Candidate], years: frozenset[str]) -> bool:
         if not named or years & named:
             return False
     return True
+
+
+def _holds_any(chosen: list[_Candidate], terms: Collection[str]) -> bool:
+    """Some quoted sentence holds one of the terms (a follow-up's own: 总投资, 员工), or there are
+    none to hold: an amount asked of the previous topic must be about what the follow-up asks."""
+    return not terms or any(t in normalize(c.sentence) for c in chosen for t in terms)
 
 
 def _years_covered(sentence: str) -> set[str]:

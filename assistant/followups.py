@@ -27,7 +27,7 @@ _BACK_REFERENCE = re.compile(
 # measure and status words; the answerer adds the words of the plan's own table headers.
 ASPECT_WORDS = frozenset(
     """规模 产值 总量 数量 面积 时间 进度 比例 比重 增长 增速 目标 投资 总投资 预计 计划 完成 建成
-    开工 位置 地点 范围 情况 措施 现状 定位 方向 作用 内容 多大 多长 多高 多少 几多""".split()
+    开工 新增 占地 位置 地点 范围 情况 措施 现状 定位 方向 作用 内容 多大 多长 多高 多少 几多""".split()
 )
 _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
 # 农村的呢? / 農村嘅呢?: a modifier whose noun is left out — the previous question's (垃圾分类呢?

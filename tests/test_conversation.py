@@ -211,3 +211,12 @@ def test_the_plans_own_period_and_reported_results_are_not_outside_it(assistant)
     # residents' own words for an indicator row (its resident questions are the closest) find it
     answer = assistant.ask("番禺2025年每一千个人有几个医生？")
     assert not answer.refused and answer.claims[0].place.appendix == 2
+
+
+def test_a_follow_ups_amount_must_be_of_what_it_asks(assistant):
+    # the library's row gives area and investment, no staff: the follow-up's own word decides
+    staff = assistant.ask("那它有多少职工？", history=["番禺区图书馆新馆总投资多少？"])
+    assert staff.refusal == "no_figure" and staff.claims[0].place.column == 14
+    # 几时建好 asks no amount, though the question before it did
+    when = assistant.ask("那它几时建好？", history=["番禺区图书馆新馆总投资多少？"])
+    assert not when.refused and "2016—2021年" in when.claims[0].text
