@@ -146,6 +146,8 @@ class ExtractiveAnswerer:
             earlier[-1] = Turn(earlier[-1].question, listed)
         resolved = resolve_follow_up(question, earlier, self.plan_terms,
                                      lambda phrase: normalize(phrase) in self.plan_text)
+        if resolved != question and earlier:
+            resolved = self._swap_named_row(question, earlier[-1].question) or resolved
         # a follow-up's own words (其中农村的, 那珠宝, 投资多少) are what it asks: they weigh more
         # than the previous question's in choosing sentences
         focus = (frozenset(t for t in self.searcher.index.tokenizer(question) if len(t) > 1)
@@ -175,6 +177,25 @@ class ExtractiveAnswerer:
             chart=next((p.chart for p in answered if p.chart), None),
             **common,
         )
+
+    def _swap_named_row(self, question: str, previous: str) -> str | None:
+        """'那工人文化宫呢?' after '图书馆新馆总投资多少?': both name rows of one 專欄 or table, so
+        the follow-up asks the previous question of its own row (the previous one's name
+        replaced), rather than the previous question narrowed by it."""
+        names = self.searcher.names
+        new, old = names.match(question), names.match(previous)
+        if new is None or old is None or set(new[0]) & set(old[0]):
+            return None
+        tables = {self._table_key(self.passages[i]) for i in old[0]}
+        if not any(self._table_key(self.passages[i]) in tables for i in new[0]):
+            return None
+        text = normalize(previous).replace(" ", "")
+        return text.replace(old[1], new[1], 1)
+
+    @staticmethod
+    def _table_key(passage: Passage) -> tuple:
+        p = passage.place
+        return (p.chapter, p.section, p.column, p.appendix)
 
     def plan_terms(self, text: str) -> list[str]:
         """A text's topic terms: search terms that the plan has (时间表 or 几时 name no topic: the

@@ -101,7 +101,7 @@ def _swap(previous: str, core: str, topic_terms: Callable[[str], list[str]],
           in_plan: Callable[[str], bool]) -> str | None:
     """'农村的呢?' after '城镇居民人均可支配收入是多少?' → '农村居民人均可支配收入是多少?': the
     follow-up's one topic takes the place of a part of the previous question when the plan itself
-    joins both to the same neighbouring words (城镇居民人均 and 农村居民人均: a parallel). Otherwise
+    joins both to the same following words (城镇居民人均 and 农村居民人均: a parallel). Otherwise
     None, and the follow-up narrows the previous question instead."""
     terms = topic_terms(core)
     if len(terms) != 1 or normalize(core).replace(terms[0], "").strip(" 的嘅"):
@@ -133,13 +133,13 @@ def _replaced(previous: str, text: str, start: int, end: int, new: str) -> str:
 
 
 def _shared_context(text: str, start: int, end: int, new: str, in_plan: Callable[[str], bool]) -> int:
-    """How many characters beside text[start:end] the plan also has beside `new` (0: none)."""
+    """How many characters after text[start:end] the plan also has after `new` (0: none): the
+    modifier swapped, its head kept (城镇|居民人均 → 农村|居民人均). What comes before is no
+    evidence: 番禺 stands before almost anything."""
     old, shared = text[start:end], 0
     for k in range(MIN_SHARED_CONTEXT, MAX_SHARED_CONTEXT + 1):
-        after, before = text[end:end + k], text[max(0, start - k):start]
+        after = text[end:end + k]
         if len(after) == k and in_plan(new + after) and in_plan(old + after):
-            shared = k
-        if len(before) == k and in_plan(before + new) and in_plan(before + old):
             shared = k
     return shared
 

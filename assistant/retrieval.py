@@ -386,21 +386,30 @@ class NameIndex:
                 for j in range(i + MIN_NAME_MATCH, len(name) + 1):
                     self.parts.setdefault(name[i:j], []).append((p.id, len(name)))
 
-    def named(self, query: str, n: int) -> np.ndarray:
-        """1 for the passages whose name the question holds the longest piece of — at least
+    def match(self, query: str) -> tuple[list[int], str] | None:
+        """The passages whose name the question holds the longest piece of — at least
         MIN_NAME_MATCH characters and NAME_SHARE of the name (番禺天安節能科技園 for 天安节能科技园),
-        the most of it on a tie (地區生產總值 whole, not 人均地區生產總值); 0 elsewhere."""
+        the most of it on a tie (地區生產總值 whole, not 人均地區生產總值) — and that piece of the
+        (normalised) question; None when it names none."""
         text = normalize(query).replace(" ", "")
-        best: dict[int, tuple[int, float]] = {}
+        best: dict[int, tuple[int, float, str]] = {}
         for i in range(len(text)):
             for j in range(i + MIN_NAME_MATCH, len(text) + 1):
                 for pid, length in self.parts.get(text[i:j], ()):
                     if j - i >= NAME_SHARE * length:
-                        best[pid] = max(best.get(pid, (0, 0.0)), (j - i, (j - i) / length))
+                        best[pid] = max(best.get(pid, (0, 0.0, "")), (j - i, (j - i) / length,
+                                                                      text[i:j]))
+        if not best:
+            return None
+        top = max(m[:2] for m in best.values())
+        ids = [pid for pid, m in best.items() if m[:2] == top]
+        return ids, best[ids[0]][2]
+
+    def named(self, query: str, n: int) -> np.ndarray:
+        """1 for the passages the question names (`match`), 0 elsewhere."""
         out = np.zeros(n, dtype=np.float32)
-        if best:
-            top = max(best.values())
-            out[[pid for pid, match in best.items() if match == top]] = 1.0
+        if found := self.match(query):
+            out[found[0]] = 1.0
         return out
 
 

@@ -220,3 +220,10 @@ def test_a_follow_ups_amount_must_be_of_what_it_asks(assistant):
     # 几时建好 asks no amount, though the question before it did
     when = assistant.ask("那它几时建好？", history=["番禺区图书馆新馆总投资多少？"])
     assert not when.refused and "2016—2021年" in when.claims[0].text
+
+
+def test_a_follow_up_naming_another_row_of_the_same_table_asks_the_same_of_it(assistant):
+    # 專欄14 lists the library and the workers' cultural palace: 那…呢 asks the same question of it
+    answer = assistant.ask("那工人文化宫呢？", history=["番禺区图书馆新馆总投资多少？"])
+    assert "工人文化宫总投资多少" in answer.resolved_question
+    assert "33000萬元" in answer.claims[0].text
