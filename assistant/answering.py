@@ -20,6 +20,7 @@ from .answer import Answer, Chart, Claim, Source, check_question
 from .followups import (
     ASPECT_WORDS,
     Turn,
+    ordinal_number,
     ordinal_reference,
     resolve_follow_up,
     whole_terms,
@@ -142,8 +143,10 @@ class ExtractiveAnswerer:
         earlier = [t for t in (self._clean_turn(h) for h in history) if t is not None]
         if earlier and not earlier[-1].items and ordinal_reference(question):
             # 第二个呢 refers to what the previous answer listed: answer it again to know
-            listed = self.answer(earlier[-1].question, earlier[:-1], script).items
-            earlier[-1] = Turn(earlier[-1].question, listed)
+            before = self.answer(earlier[-1].question, earlier[:-1], script)
+            earlier[-1] = Turn(earlier[-1].question, before.items)
+            if not before.items and (enumerated := self._enumerated(before, question, script)):
+                return enumerated
         resolved = resolve_follow_up(question, earlier, self.plan_terms,
                                      lambda phrase: normalize(phrase) in self.plan_text)
         if resolved != question and earlier:
@@ -177,6 +180,24 @@ class ExtractiveAnswerer:
             chart=next((p.chart for p in answered if p.chart), None),
             **common,
         )
+
+    def _enumerated(self, before: Answer, question: str, script: str) -> Answer | None:
+        """'第四个是什么?' after an answer quoting a place that counts its points in the plan's
+        way (一是…, 二是…, 四是…): the sentence of that place that opens with that count."""
+        n = ordinal_number(question)
+        if n is None or before.refused:
+            return None
+        opening = f"{cn_numeral(n)}是"
+        places = list(dict.fromkeys(c.place for c in before.claims))
+        for place in places:  # the quoted places first, every passage of each in reading order
+            for passage in (p for p in self.passages if p.place == place):
+                for sentence in passage.sentences:
+                    if normalize(sentence).startswith(opening):
+                        source = Source(place, passage.text, 1.0, (sentence,))
+                        return Answer(claims=(Claim(sentence, place),), sources=(source,),
+                                      question=question, script=script, scope=self.scope,
+                                      resolved_question=f"{before.question} {question}")
+        return None
 
     def _swap_named_row(self, question: str, previous: str) -> str | None:
         """'那工人文化宫呢?' after '图书馆新馆总投资多少?': both name rows of one 專欄 or table, so

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from .normalize import detect_script, normalize, to_traditional
 from .outline import parse_numeral
 
-__all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_reference", "resolve_follow_up",
-           "whole_terms"]
+__all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_number", "ordinal_reference",
+           "resolve_follow_up", "whole_terms"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
 _BACK_REFERENCE = re.compile(
@@ -78,6 +78,15 @@ def whole_terms(terms: Sequence[str]) -> list[str]:
 def ordinal_reference(question: str) -> bool:
     """第二个 / 第3项: the question points at an item of a list."""
     return bool(_ORDINAL.search(question))
+
+
+def ordinal_number(question: str) -> int | None:
+    """The N of 第N个 / 第N项 (None when there is none or it is no number)."""
+    m = _ORDINAL.search(question)
+    try:
+        return parse_numeral(m.group(1)) if m else None
+    except ValueError:
+        return None
 
 
 def _core(question: str) -> str:

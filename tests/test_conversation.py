@@ -227,3 +227,10 @@ def test_a_follow_up_naming_another_row_of_the_same_table_asks_the_same_of_it(as
     answer = assistant.ask("那工人文化宫呢？", history=["番禺区图书馆新馆总投资多少？"])
     assert "工人文化宫总投资多少" in answer.resolved_question
     assert "33000萬元" in answer.claims[0].text
+
+
+def test_an_ordinal_after_an_answer_that_counts_its_points_quotes_that_point(assistant):
+    # the plan counts its points 一是…二是…: 第二个 is the sentence that opens with 二是
+    answer = assistant.ask("第二个是什么？", history=["规划里说番禺目前存在哪些问题？"])
+    assert answer.claims[0].text.startswith("二是科技創新")
+    assert (answer.claims[0].place.chapter, answer.claims[0].place.section) == (1, 1)
