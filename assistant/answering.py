@@ -43,7 +43,6 @@ from .tuning import (
     MAX_SENTENCES,
     NUMBER_BONUS,
     RANK_PENALTY,
-    ROW_NAME_SHARE,
     ROW_WITHOUT_YEAR_PENALTY,
     SENTENCE_SIMILARITY_WEIGHT,
     SHORT_SENTENCE_CHARS,
@@ -301,8 +300,6 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal="not_in_plan")
         if chosen and not refusal and (
                 (years and number_question and _other_years_only(chosen, years))
-                or (number_question
-                    and not self._row_names_the_topic(chosen[0].passage, weights, scores.expansion))
                 or (_AMOUNT_QUESTION.search(normalize(own or question))
                     and (not any(_FIGURE.search(normalize(c.sentence)) for c in chosen)
                          or not _holds_any(chosen, {t for t in focus if len(t) > 1
@@ -441,32 +438,6 @@ class ExtractiveAnswerer:
             return False
         reported = {y for h in table.header for y in _YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
-
-    def _topic(self, weights: dict[str, float]) -> dict[str, float]:
-        """A question's topic terms: not years, aspects (目标, 比例, 投资) or the district."""
-        return {t: w for t, w in weights.items()
-                if not t.isdigit() and len(t) > 1 and t not in self.aspects
-                and t not in _DISTRICT_WORDS}
-
-    def _row_names_the_topic(self, passage: Passage, weights: dict[str, float],
-                             expansion: np.ndarray | None = None) -> bool:
-        """An indicator row answers a number question only if its name holds what the question
-        asks about (财政收入 is not 旅游总收入; 5G基站 is 5G基站数量): a share of the rarity of the
-        question's topic terms — not years, aspects (目标, 比例) or the district — or, in residents'
-        words (每千人有几个医生), the row's own resident questions are the closest of all.
-        Other passages, and questions without topic terms, pass."""
-        if passage.kind != "row" or passage.place.appendix is None:
-            return True
-        if expansion is not None and int(np.argmax(np.nan_to_num(expansion, nan=-1.0))) == passage.id:
-            return True
-        topic = self._topic(weights)
-        appendix = self.outline.find(Place(appendix=passage.place.appendix))
-        # the row's own name, its table's title (重大项目表, 十三五指标完成情况表) and the
-        # abbreviations the plan defines for what they name (地区生产总值 is GDP)
-        name = normalize(f"{passage.place.title} {getattr(appendix, 'title', '')}")
-        name += " " + " ".join(short for short, long in self.searcher.abbreviations.items()
-                               if long in name)
-        return not topic or term_coverage(topic, {t for t in topic if t in name}) >= ROW_NAME_SHARE
 
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked

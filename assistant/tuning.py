@@ -37,7 +37,6 @@ ROW_WITHOUT_YEAR_PENALTY = 0.3  # a table row with no column for the year asked
 EXTRA_SENTENCE_BAR = 0.7  # a further sentence must score this share of the best and add terms
 EXTRA_ROW_BAR = 0.85  # … of the best, when the best is a table row
 CONTINUATION_BAR = 0.6  # the next sentence of the best one's passage
-ROW_NAME_SHARE = 0.34  # of a number question's topic (rarity-weighted) an indicator row's name holds
 FOCUS_WEIGHT = 3.0  # a follow-up's own terms, against the previous question's, in sentence choice
 
 # Refusal: the evidence model (refusal.Evidence) -------------------------------------------------
