@@ -219,9 +219,11 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
         return "not_in_plan"
     if other := _other_place(simplified, spaced, evidence, scope, plan_text):
         return other
-    reported = any(int(y) in scope.reported_years for y in _YEARS.findall(simplified))
+    # results the plan reports: of years before it was written (2020年实际达到多少), not targets
+    reported = any(int(y) in scope.reported_years and int(y) < scope.start
+                   for y in _YEARS.findall(simplified))
     if (_OUTCOME.search(spaced) and not reported) or _outside_period(simplified, evidence, scope):
-        return "outside_period"  # (2020年实际达到多少: the plan reports 2020's results)
+        return "outside_period"
     return None
 
 
