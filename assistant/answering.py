@@ -298,14 +298,9 @@ class ExtractiveAnswerer:
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
-        if chosen and not refusal and (
-                (years and number_question and _other_years_only(chosen, years))
-                or (_AMOUNT_QUESTION.search(normalize(own or question))
-                    and (not any(_FIGURE.search(normalize(c.sentence)) for c in chosen)
-                         or not _holds_any(chosen, {t for t in focus if len(t) > 1
-                                                     and t in self.searcher.vocabulary
-                                                     and t not in _DISTRICT_WORDS})))):
-            refusal = "no_figure"  # a figure asked for, none (or another year's) in the best text
+        if chosen and not refusal and self._figure_missing(chosen, own or question, years,
+                                                           number_question, focus):
+            refusal = "no_figure"
         listed = self._listed_rows(question, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:
@@ -329,6 +324,21 @@ class ExtractiveAnswerer:
         if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
+
+    def _figure_missing(self, chosen: list[_Candidate], asked: str, years: frozenset[str],
+                        number_question: bool, focus: frozenset[str]) -> bool:
+        """A figure is asked for and the best sentences do not give it: a year's figure they date
+        to other years only; an amount (`asked`: a follow-up's own words) they hold no figure for;
+        a follow-up's amount of something (职工, 总投资) none of them names."""
+        if years and number_question and _other_years_only(chosen, years):
+            return True
+        if not _AMOUNT_QUESTION.search(normalize(asked)):
+            return False
+        if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
+            return True
+        own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
+                     and t not in _DISTRICT_WORDS}
+        return not _holds_any(chosen, own_terms)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that
