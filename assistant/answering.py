@@ -31,7 +31,7 @@ from .outline import Outline, Place, Table, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
-from .scope import PlanScope
+from .scope import YEAR, YEAR_SPAN, PlanScope
 from .tokens import mapped_share
 from .tuning import (
     CONTINUATION_BAR,
@@ -70,9 +70,7 @@ _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家�
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
 MAX_LISTED_ROWS = 10
-_DISTRICT_WORDS = frozenset("番禺 番禺区 全区 我区 区 年 十四五 十三五".split())
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_YEAR_RANGE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[—–\-~至到]+\s*((?:19|20)\d{2})(?!\d)")
+_DISTRICT_WORDS = frozenset("番禺 番禺区 全区 我区 十四五 十三五".split())  # no topic of a follow-up
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
     "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
@@ -292,7 +290,7 @@ class ExtractiveAnswerer:
         if refusal and refusal != "personal":
             return _Part(located=places, refusal=refusal)
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
-        years = frozenset(_YEAR.findall(question))
+        years = frozenset(YEAR.findall(question))
         chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
                                           scores.sentence, years, mapped_share(question)))
         chosen = self._continue_lead_ins(chosen)
@@ -446,7 +444,7 @@ class ExtractiveAnswerer:
         table = self._table(best.passage)
         if table is None:
             return False
-        reported = {y for h in table.header for y in _YEAR.findall(h)}
+        reported = {y for h in table.header for y in YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
 
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
@@ -555,12 +553,13 @@ def _other_years_only(chosen: list[_Candidate], years: frozenset[str]) -> bool:
 def _holds_any(chosen: list[_Candidate], terms: Collection[str]) -> bool:
     """Some quoted sentence holds one of the terms (a follow-up's own: 总投资, 员工), or there are
     none to hold: an amount asked of the previous topic must be about what the follow-up asks."""
-    return not terms or any(t in normalize(c.sentence) for c in chosen for t in terms)
+    return not terms or any(t in text for text in (normalize(c.sentence) for c in chosen)
+                            for t in terms)
 
 
 def _years_covered(sentence: str) -> set[str]:
-    covered = set(_YEAR.findall(sentence))
-    for start, end in _YEAR_RANGE.findall(sentence):
+    covered = set(YEAR.findall(sentence))
+    for start, end in YEAR_SPAN.findall(sentence):
         covered.update(str(y) for y in range(int(start), int(end) + 1))
     return covered
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import normalize
-from .scope import PlanScope
+from .scope import YEAR, YEAR_SPAN, PlanScope
 from .tuning import (
     EVIDENCE_BIAS,
     EVIDENCE_BIAS_WITHOUT_EXPANSIONS,
@@ -175,8 +175,6 @@ _OUTCOME = re.compile(
     re.IGNORECASE,
 )
 _PERIOD_NAME = re.compile(r"十([一二三四五六七八九])五")
-_YEARS = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-_YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:-|—|–|~|至|到|to)\s*((?:19|20)\d{2})(?!\d)")
 # Places a resident may ask about instead of the plan's district: Guangzhou's other districts,
 # other cities and countries. Asked in the plan's own context (a link it plans) they are fine.
 _OTHER_PLACES = """
@@ -221,7 +219,7 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
         return other
     # results the plan reports: of years before it was written (2020年实际达到多少), not targets
     reported = any(int(y) in scope.reported_years and int(y) < scope.start
-                   for y in _YEARS.findall(simplified))
+                   for y in YEAR.findall(simplified))
     if (_OUTCOME.search(spaced) and not reported) or _outside_period(simplified, evidence, scope):
         return "outside_period"
     return None
@@ -270,11 +268,11 @@ def _outside_period(simplified: str, evidence: Evidence, scope: PlanScope) -> bo
         if plan_period and m.group(1) not in _neighbours(plan_period.group(1)):
             return True
     # a span within the plan's own horizon (2021-2025, 2016—2020) names a period it covers
-    spans = [m for m in _YEAR_SPAN.finditer(simplified)
+    spans = [m for m in YEAR_SPAN.finditer(simplified)
              if scope.start - 5 <= int(m.group(1)) and int(m.group(2)) <= (scope.vision or scope.end)]
     for m in reversed(spans):
         simplified = simplified[:m.start()] + " " + simplified[m.end():]
-    for year in {int(y) for y in _YEARS.findall(simplified)}:
+    for year in {int(y) for y in YEAR.findall(simplified)}:
         after_writing = scope.start <= year < scope.end or year > (scope.vision or scope.end)
         if after_writing and _PAST_EVENT.search(simplified):
             return True

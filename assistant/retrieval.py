@@ -22,7 +22,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from .english_keys import EnglishKeys
 from .glossary import Glossary
-from .normalize import normalize, plain_simplified
+from .normalize import detect_script, normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
 from .tokens import defined_abbreviations, long_forms, spell_out
@@ -108,7 +108,6 @@ _NUM = r"([一二三四五六七八九十两\d]+)"
 _REF_CHAPTER = re.compile(rf"第{_NUM}章(?:\s*第{_NUM}节)?")
 _REF_COLUMN = re.compile(rf"专栏\s*{_NUM}(?:\s*(?:的)?第{_NUM}[项个])?")
 _REF_APPENDIX = re.compile(rf"附件\s*{_NUM}(?:\s*(?:的)?第{_NUM}[项个])?")
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def _int(text: str | None) -> int | None:
@@ -283,7 +282,7 @@ class Searcher:
         n = len(self.passages)
         query = spell_out(query, self.abbreviations)
         tokens = self.index.tokenizer.query_tokens(query)
-        if not _CJK.search(query):  # an English question: the abbreviations' long forms' tokens
+        if detect_script(query) == "english":  # the abbreviations' long forms' tokens
             long = self.index.tokenizer.tokens(" ".join(long_forms(query, self.abbreviations)))
             tokens += [t for t in long if t not in tokens]
         bm25 = self.bm25_scores(query, tokens) if mode != "dense" else np.zeros(n, np.float32)

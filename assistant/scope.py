@@ -11,12 +11,14 @@ from dataclasses import dataclass
 
 from .outline import Outline
 
-__all__ = ["PlanScope"]
+__all__ = ["YEAR", "YEAR_SPAN", "PlanScope"]
 
 _DISTRICT = re.compile(r"([^市省\s]{1,6}?[區区縣县市])(?:國民|国民)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*[—–\-－~至到]\s*((?:19|20)\d{2})年")
 _VISION = re.compile(r"((?:19|20)\d{2})年(?:遠景|远景)")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+# A year, and a span of years (2021—2025, 2021-2025, 2016 to 2020), wherever they are read.
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+YEAR_SPAN = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:[—–\-－~至到]+|to)\s*((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class PlanScope:
         text = "".join(outline.preamble)
         start, end = (int(m.group(1)), int(m.group(2))) if (m := _PERIOD.search(text)) else (0, 0)
         vision = int(m.group(1)) if (m := _VISION.search(title)) else None
-        years = {int(y) for a in outline.appendices for h in a.table.header for y in _YEAR.findall(h)}
+        years = {int(y) for a in outline.appendices for h in a.table.header for y in YEAR.findall(h)}
         years |= {y for y in (start - 1, end, vision) if y}
         return cls(title, district, start, end, vision, frozenset(years), len(outline.chapters),
                    len(outline.sections), len(outline.columns), len(outline.appendices))

@@ -16,8 +16,8 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from .normalize import normalize
 
-__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms", "long_forms",
-           "mapped_share", "english_to_terms", "english_words", "spell_out"]
+__all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms",
+           "english_to_terms", "english_words", "long_forms", "mapped_share", "spell_out"]
 
 # Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
 # word lists (以后, 之后, 一直 … included); no topic word is a stop word.
@@ -100,7 +100,7 @@ _KEEP = re.compile(r"[\w\u3400-\u9fff]")
 def english_to_terms(text: str) -> str:
     """The plan's Chinese words for the topics an English question names, plus its figures and
     codes (2025, 5g, pm2.5); "" when it names none, so an off-topic question has no tokens."""
-    words = [_singular(w) for w in re.findall(r"[a-z0-9][a-z0-9.-]*", text.lower())]
+    words = _english_tokens(text)
     mapped = [ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS]
     codes = [w.strip(".") for w in words if w not in ENGLISH_TERMS and re.search(r"\d", w)]
     return " ".join(mapped + codes)
@@ -116,9 +116,13 @@ def mapped_share(text: str) -> float:
     words = english_words(text)
     if not words:
         return 0.0
-    mapped = [w for w in re.findall(r"[a-z0-9][a-z0-9.-]*", normalize(text))
-              if _singular(w) in ENGLISH_TERMS or re.search(r"\d", w)]
+    mapped = [w for w in _english_tokens(normalize(text)) if w in ENGLISH_TERMS or re.search(r"\d", w)]
     return min(1.0, len(mapped) / len(words))
+
+
+def _english_tokens(text: str) -> list[str]:
+    """An English text's words and codes (5g, pm2.5), lower-cased, in the word map's singular."""
+    return [_singular(w) for w in re.findall(r"[a-z0-9][a-z0-9.-]*", text.lower())]
 
 
 # English function words: bm25s's English stop words (a general list) and question words.
