@@ -64,6 +64,24 @@ def answered(page) -> None:
     expect(page.locator("#question textarea")).to_be_editable(timeout=20_000)
 
 
+def stored_settles(page, quiet_ms: int = 1500, timeout_s: float = 30) -> None:
+    """Wait until the browser holds a stored conversation with an answer that no write has changed
+    for quiet_ms: it is stored a round trip after the chat changes, encrypted (so only its length
+    tells an answer from an empty chat's few dozen characters)."""
+    import time
+
+    stored = "localStorage.getItem('panyu-plan-chat') || ''"
+    deadline = time.monotonic() + timeout_s
+    last = page.evaluate(stored)
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(quiet_ms)
+        now = page.evaluate(stored)
+        if now == last and len(now) > 1000:
+            return
+        last = now
+    raise AssertionError(f"the stored conversation did not settle ({len(last)} characters)")
+
+
 def test_example_question_shows_a_chart(page):
     from playwright.sync_api import expect
 
@@ -163,15 +181,11 @@ def test_a_reload_keeps_the_conversation_until_it_is_cleared(page):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="问答").click()
-    stored = "localStorage.getItem('panyu-plan-chat')"
-    before = page.evaluate(stored)
     ask(page, "番禺要建多少5G基站?")
     expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
     answered(page)
     asked = page.get_by_test_id("user").count()
-    # the browser stores the conversation a round trip after the chat has changed: wait for it
-    page.wait_for_function(f"before => {stored} !== before", arg=before, timeout=20_000)
-    page.wait_for_timeout(500)  # and for the store that follows the answer's last streamed part
+    stored_settles(page)
     page.reload()
     expect(page.get_by_test_id("user").last).to_contain_text("5G基站", timeout=20_000)
     expect(page.get_by_test_id("user")).to_have_count(asked)
