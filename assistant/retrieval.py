@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +26,8 @@ from .glossary import Glossary
 from .normalize import detect_script, normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
-from .tokens import defined_abbreviations, long_forms, spell_out
+from .romanised import PinyinNames
+from .tokens import ENGLISH_TERMS, defined_abbreviations, long_forms, spell_out
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -195,6 +197,17 @@ class Searcher:
         """Every search term the plan's passages hold."""
         return self._idf.keys()
 
+    @cached_property
+    def pinyin_names(self) -> PinyinNames:
+        """The vocabulary's pinyin spellings, built at the first English question (about 0.6 s)."""
+        return PinyinNames(self.vocabulary)
+
+    def english_terms(self, query: str) -> list[str]:
+        """Plan terms for an English question beyond its word map's: the long forms of the
+        abbreviations the plan defines (R&D) and the words its romanised names spell (Shawan)."""
+        long = self.index.tokenizer.tokens(" ".join(long_forms(query, self.abbreviations)))
+        return [*long, *self.pinyin_names.terms(query, known=ENGLISH_TERMS)]
+
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each question term (unknown terms count as rarest), one-character terms less."""
         top = max(self._idf.values(), default=1.0)
@@ -282,9 +295,8 @@ class Searcher:
         n = len(self.passages)
         query = spell_out(query, self.abbreviations)
         tokens = self.index.tokenizer.query_tokens(query)
-        if detect_script(query) == "english":  # the abbreviations' long forms' tokens
-            long = self.index.tokenizer.tokens(" ".join(long_forms(query, self.abbreviations)))
-            tokens += [t for t in long if t not in tokens]
+        if detect_script(query) == "english":
+            tokens += [t for t in dict.fromkeys(self.english_terms(query)) if t not in tokens]
         bm25 = self.bm25_scores(query, tokens) if mode != "dense" else np.zeros(n, np.float32)
         if mode == "bm25":
             dense, extra = np.zeros(n, np.float32), {}

@@ -77,7 +77,7 @@ ENGLISH_TERMS = {
     "2035": "2035年", "2025": "2025年", "party": "党的领导", "oversight": "监督",
     "supervision": "监督", "supervise": "监督", "audit": "审计", "loan": "贷款 融资",
     "bank": "银行 金融", "credit": "信用 信贷", "shop": "小微企业 商户", "small": "小微",
-    "chimelong": "长隆", "wanbo": "万博", "shiqiao": "市桥", "nansha": "南沙", "lotus": "莲花山",
+    "chimelong": "长隆", "lotus": "莲花山",
     "floor": "建筑面积", "area": "面积", "hectares": "面积", "childcare": "托育 婴幼儿",
     "nursery": "托育", "doctor": "医生 医疗", "doctors": "医师 医疗", "clinic": "社区卫生服务",
     "flooding": "内涝 排水", "rainstorm": "暴雨 内涝", "drainage": "排水", "sewage": "污水",

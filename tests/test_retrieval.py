@@ -193,3 +193,12 @@ def test_keywords_stand_for_as_much_of_an_english_question_as_they_map():
     assert mapped_share("How many smart lamp posts will the district have by 2025?") < 0.3
     assert mapped_share("metro school hospital") == 1.0
     assert mapped_share("?") == 0.0
+
+
+def test_an_english_question_meets_the_plans_names_by_their_pinyin(assistant):
+    question = "What will the Shawan jewellery park produce?"
+    assert "沙湾" in assistant.searcher.scores(question).tokens
+    assert any("沙灣珠寶產業園" in h.passage.text for h in assistant.search(question, k=3))
+    # lower-case English words that happen to spell plan words are English: "make" is not 马克
+    tokens = assistant.searcher.scores("Does the plan make and guide growth?").tokens
+    assert not {"马克", "规定"} & set(tokens)
