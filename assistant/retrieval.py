@@ -27,7 +27,7 @@ from .normalize import detect_script, normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
 from .romanised import PinyinNames
-from .tokens import ENGLISH_TERMS, defined_abbreviations, long_forms, spell_out
+from .tokens import ENGLISH_TERMS, defined_abbreviations, english_words, long_forms, spell_out
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -44,6 +44,7 @@ from .tuning import (
     SENTENCE_WEIGHT,
     SINGLE_CHAR_WEIGHT,
 )
+from .word_pairs import learn_word_pairs
 
 if TYPE_CHECKING:
     from .embedding import Embedder
@@ -180,8 +181,8 @@ class Searcher:
         # every sentence's search tokens, once: answers score sentences by them at query time
         self.sentence_tokens = [frozenset(index.tokenizer(t)) for t in self.sentence_texts]
         self.expansion_owner = np.asarray([pid for pid, _ in index.expansion_questions], dtype=np.int64)
-        self.english_keys = EnglishKeys(self.passages, index.expansion_questions,
-                                        glossary or Glossary())
+        self.glossary = glossary or Glossary()
+        self.english_keys = EnglishKeys(self.passages, index.expansion_questions, self.glossary)
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
         self.abbreviations = defined_abbreviations(p.text for p in self.passages)
@@ -202,11 +203,19 @@ class Searcher:
         """The vocabulary's pinyin spellings, built at the first English question (about 0.6 s)."""
         return PinyinNames(self.vocabulary)
 
+    @cached_property
+    def word_pairs(self) -> dict[str, list[str]]:
+        """English words → Chinese words, learned from the glossary's title pairs."""
+        return learn_word_pairs(self.glossary.english, self.index.tokenizer.tokens,
+                                skip=ENGLISH_TERMS)
+
     def english_terms(self, query: str) -> list[str]:
         """Plan terms for an English question beyond its word map's: the long forms of the
-        abbreviations the plan defines (R&D) and the words its romanised names spell (Shawan)."""
+        abbreviations the plan defines (R&D), the words its romanised names spell (Shawan) and
+        those its words pair with in the glossary's titles (high-tech → 高新)."""
         long = self.index.tokenizer.tokens(" ".join(long_forms(query, self.abbreviations)))
-        return [*long, *self.pinyin_names.terms(query, known=ENGLISH_TERMS)]
+        paired = [t for w in english_words(query) for t in self.word_pairs.get(w, ())]
+        return [*long, *self.pinyin_names.terms(query, known=ENGLISH_TERMS), *paired]
 
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each question term (unknown terms count as rarest), one-character terms less."""

@@ -22,6 +22,8 @@ NAME_BONUS = 0.15  # the question names a table row or list item (its longest-ma
 MIN_NAME_MATCH = 4  # characters of a name a question must hold …
 NAME_SHARE = 0.6  # … and this share of the name
 ENGLISH_KEY_SHARE = 0.4  # an English question's words in a passage's English key (titles, questions)
+WORD_PAIR_MIN_DICE = 0.5  # an English and a Chinese word learned as a pair from the glossary's titles
+WORD_PAIR_MIN_PAIRS = 2  # … when they share at least this many title pairs
 
 # Answers: sentence choice (answering.ExtractiveAnswerer) -----------------------------------------
 MAX_SENTENCES = 3

@@ -202,3 +202,10 @@ def test_an_english_question_meets_the_plans_names_by_their_pinyin(assistant):
     # lower-case English words that happen to spell plan words are English: "make" is not 马克
     tokens = assistant.searcher.scores("Does the plan make and guide growth?").tokens
     assert not {"马克", "规定"} & set(tokens)
+
+
+def test_english_words_get_the_chinese_words_they_pair_with_in_the_glossarys_titles(assistant):
+    pairs = assistant.searcher.word_pairs
+    assert "死亡" in pairs["mortality"] and "累计" in pairs["cumulative"]
+    assert "school" not in pairs  # the hand-written word map has it already
+    assert "死亡" in assistant.searcher.scores("What is the infant mortality target?").tokens
