@@ -47,6 +47,7 @@ from .tuning import (
     SENTENCE_SIMILARITY_WEIGHT,
     SHORT_SENTENCE_CHARS,
     SHORT_SENTENCE_PENALTY,
+    TOTAL_ROW_BONUS,
     YEAR_BONUS,
 )
 
@@ -66,6 +67,9 @@ _NUMBER_QUESTION = re.compile(
 _DIGIT = re.compile(r"\d")
 # A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
 # that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
+# a total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計)
+_TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
+_TOTAL_ROW = re.compile(r"^(合计|总计)")
 _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
@@ -291,8 +295,9 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal=refusal)
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
         years = frozenset(YEAR.findall(question))
+        total = bool(_TOTAL_QUESTION.search(normalize(question)))
         chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
-                                          scores.sentence, years, mapped_share(question)))
+                                          scores.sentence, years, mapped_share(question), total))
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
@@ -382,14 +387,15 @@ class ExtractiveAnswerer:
     # sentences ---------------------------------------------------------------------------------
     def _candidates(self, hits: list[Hit], weights: dict[str, float], number_question: bool,
                     similarity: np.ndarray | None, years: frozenset[str] = frozenset(),
-                    share: float = 1.0) -> list[_Candidate]:
+                    share: float = 1.0, total: bool = False) -> list[_Candidate]:
         """Every sentence of the best passages, scored: rarity-weighted question terms it holds
         (any script: both sides are normalised), its cosine to the question (English and
         colloquial questions share few words with it), and its passage's rank. A question that
         names a year prefers sentences about that year: a table row without that year's column
         cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table).
         Keywords weigh as much as the question they stand for (`share`: an English question's
-        mapped words may be one of eight, and "water" alone must not pick the sentence)."""
+        mapped words may be one of eight, and "water" alone must not pick the sentence). A
+        question asking a `total` prefers the table's total row to the parts it adds up."""
         lexical_weight = LEXICAL_WEIGHT * share
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         sentence_tokens = self.searcher.sentence_tokens
@@ -415,6 +421,9 @@ class ExtractiveAnswerer:
                     score += NUMBER_BONUS
                 if len(sentence) < SHORT_SENTENCE_CHARS:
                     score -= SHORT_SENTENCE_PENALTY
+                if total and hit.passage.kind == "row" and _TOTAL_ROW.match(
+                        normalize(hit.passage.place.title)):
+                    score += TOTAL_ROW_BONUS
                 if years:
                     named = any(year in sentence for year in years)
                     if named:

@@ -35,6 +35,7 @@ NUMBER_BONUS = 0.08  # a sentence with a figure, for a question asking for one
 SHORT_SENTENCE_CHARS = 12
 SHORT_SENTENCE_PENALTY = 0.1
 YEAR_BONUS = 0.05  # a sentence naming the year the question asks about
+TOTAL_ROW_BONUS = 0.15  # a table's 合計/總計 row, for a question asking a total (一共, in total)
 ROW_WITHOUT_YEAR_PENALTY = 0.3  # a table row with no column for the year asked
 EXTRA_SENTENCE_BAR = 0.7  # a further sentence must score this share of the best and add terms
 EXTRA_ROW_BAR = 0.85  # … of the best, when the best is a table row

@@ -169,3 +169,12 @@ def test_live_data_tasks_and_meta_questions_are_refused(assistant, question):
 def test_everyday_questions_are_answered(assistant, question):
     answer = assistant.ask(question)
     assert not answer.refused and answer.citations
+
+
+def test_a_total_asked_for_is_answered_from_the_tables_total_row(assistant):
+    # 附件3's first row, 合計(五大工程), adds up the others: a question for the total wants it
+    for question in ("五大工程总共投资是多少", "重大项目表里的工程合共要花几多钱?"):
+        answer = assistant.ask(question)
+        assert answer.claims[0].place.appendix == 3 and "40603752" in answer.claims[0].text
+    part = assistant.ask("重大项目里的城市更新工程投资多少")  # a part is not the total
+    assert "8795619" in part.claims[0].text
