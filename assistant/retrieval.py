@@ -21,6 +21,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from .dictionary import dictionary_terms
 from .english_keys import EnglishKeys
 from .glossary import Glossary
 from .normalize import detect_script, normalize, plain_simplified
@@ -209,13 +210,27 @@ class Searcher:
         return learn_word_pairs(self.glossary.english, self.index.tokenizer.tokens,
                                 skip=ENGLISH_TERMS)
 
+    @cached_property
+    def dictionary(self) -> dict[str, list[str]]:
+        """English words → plan words from CC-CEDICT, for words neither map above has."""
+        hand = {w for key in ENGLISH_TERMS for w in english_words(key)}
+        return {w: t for w, t in dictionary_terms(self.vocabulary).items()
+                if w not in hand and w not in self.word_pairs}
+
+    def prepare_english(self) -> None:
+        """Read the English bridges now (a few seconds), not at the first English question."""
+        _ = self.pinyin_names, self.word_pairs, self.dictionary
+
     def english_terms(self, query: str) -> list[str]:
         """Plan terms for an English question beyond its word map's: the long forms of the
-        abbreviations the plan defines (R&D), the words its romanised names spell (Shawan) and
-        those its words pair with in the glossary's titles (high-tech → 高新)."""
+        abbreviations the plan defines (R&D), the words its romanised names spell (Shawan),
+        those its words pair with in the glossary's titles (high-tech → 高新) and, for the rest,
+        those a general dictionary glosses with them (stadium → 球场)."""
         long = self.index.tokenizer.tokens(" ".join(long_forms(query, self.abbreviations)))
-        paired = [t for w in english_words(query) for t in self.word_pairs.get(w, ())]
-        return [*long, *self.pinyin_names.terms(query, known=ENGLISH_TERMS), *paired]
+        words = english_words(query)
+        paired = [t for w in words for t in self.word_pairs.get(w, ())]
+        glossed = [t for w in words for t in self.dictionary.get(w, ())]
+        return [*long, *self.pinyin_names.terms(query, known=ENGLISH_TERMS), *paired, *glossed]
 
     def term_weights(self, tokens: list[str]) -> dict[str, float]:
         """Rarity of each question term (unknown terms count as rarest), one-character terms less."""

@@ -17,7 +17,8 @@ from bm25s.stopwords import STOPWORDS_EN
 from .normalize import normalize
 
 __all__ = ["ENGLISH_TERMS", "STOP_WORDS", "Tokenizer", "defined_abbreviations", "domain_terms",
-           "english_to_terms", "english_words", "long_forms", "mapped_share", "spell_out"]
+           "english_to_terms", "english_words", "long_forms", "mapped_share", "plain_english_words",
+           "spell_out"]
 
 # Question words, particles, pronouns and Cantonese function words, as in the common Chinese stop
 # word lists (以后, 之后, 一直 … included); no topic word is a stop word.
@@ -138,7 +139,12 @@ _ENGLISH_SUFFIXES = (("ies", "y"), ("ing", ""), ("es", ""), ("ed", ""), ("s", ""
 def english_words(text: str) -> list[str]:
     """An English text's content words, lower-cased and crudely stemmed (services → servic,
     planned → plann): the same cut for questions and the English keys they are matched with."""
-    words = re.findall(r"[a-z0-9][a-z0-9.]*[a-z0-9]|[a-z0-9]", normalize(text))
+    return plain_english_words(normalize(text))
+
+
+def plain_english_words(text: str) -> list[str]:
+    """`english_words` of a text already plain ASCII (a dictionary's glosses): no normalising."""
+    words = re.findall(r"[a-z0-9][a-z0-9.]*[a-z0-9]|[a-z0-9]", text.lower())
     return [_stem(w) for w in words if w not in _ENGLISH_STOP_WORDS]
 
 

@@ -24,6 +24,8 @@ NAME_SHARE = 0.6  # … and this share of the name
 ENGLISH_KEY_SHARE = 0.4  # an English question's words in a passage's English key (titles, questions)
 WORD_PAIR_MIN_DICE = 0.5  # an English and a Chinese word learned as a pair from the glossary's titles
 WORD_PAIR_MIN_PAIRS = 2  # … when they share at least this many title pairs
+DICTIONARY_MAX_WORDS = 3  # an English word glossing more plan words than this is too vague to use
+DICTIONARY_MAX_GLOSSED = 60  # … or glossing more entries of the whole dictionary ("many", "near")
 
 # Answers: sentence choice (answering.ExtractiveAnswerer) -----------------------------------------
 MAX_SENTENCES = 3

@@ -209,3 +209,10 @@ def test_english_words_get_the_chinese_words_they_pair_with_in_the_glossarys_tit
     assert "死亡" in pairs["mortality"] and "累计" in pairs["cumulative"]
     assert "school" not in pairs  # the hand-written word map has it already
     assert "死亡" in assistant.searcher.scores("What is the infant mortality target?").tokens
+
+
+def test_english_words_neither_map_has_get_the_plan_words_a_dictionary_glosses_them_with(assistant):
+    glossed = assistant.searcher.dictionary
+    assert "球场" in glossed["stadium"] and "会计" in glossed["accountant"]
+    assert "many" not in glossed and "near" not in glossed  # they gloss hundreds of entries
+    assert "球场" in assistant.searcher.scores("Is a new stadium planned?").tokens
