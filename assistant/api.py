@@ -8,6 +8,7 @@ answerer once; `ask`, `locate` and `search` then delegate to them.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -83,6 +84,8 @@ class Assistant:
         _one_thread_for_queries()
         glossary = load_glossary(settings.glossary_path)
         searcher = Searcher(index, embedder, glossary)
+        # the English bridges take a few seconds to read: not at the first English question
+        threading.Thread(target=searcher.prepare_english, name="english-bridges", daemon=True).start()
         return cls(settings, outline, index, searcher,
                    ExtractiveAnswerer(outline, searcher, glossary),
                    reason, llm=LLMRewriter.from_settings(settings.llm))

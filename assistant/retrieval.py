@@ -218,7 +218,9 @@ class Searcher:
                 if w not in hand and w not in self.word_pairs}
 
     def prepare_english(self) -> None:
-        """Read the English bridges now (a few seconds), not at the first English question."""
+        """Read the English bridges now (a few seconds), not at the first English question.
+        (`Assistant.open` runs it in a thread; a question needing one meanwhile waits for it on
+        the cached property's lock.)"""
         _ = self.pinyin_names, self.word_pairs, self.dictionary
 
     def english_terms(self, query: str) -> list[str]:

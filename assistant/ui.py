@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -839,9 +838,6 @@ def create_app(assistant: Assistant, others: dict[str, Assistant] | None = None)
     from .library import Library
 
     library = Library({DEFAULT_PLAN: assistant, **(others or {})})
-    for each in library.plans.values():  # the first English question then does not wait for them
-        threading.Thread(target=each.searcher.prepare_english, name="english-bridges",
-                         daemon=True).start()
     outline = assistant.outline
     align_with = next(iter(library.others), None)
 
