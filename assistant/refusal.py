@@ -159,10 +159,11 @@ _LIVE_TOPIC = re.compile(
     re.IGNORECASE,
 )
 # Things a five-year plan never contains: entertainment, celebrities, general knowledge.
+# (a match is off-topic, a stadium is not: the plan builds 廣州恒大專業足球場)
 _OFF_TOPIC = re.compile(
     r"电影|明星|演唱会|世界杯|足球赛|篮球赛|菜谱|怎么煮|怎么做饭|食谱|星座|签证|护照|首都|"
     r"\d\s*[-+*/×÷]\s*\d+\s*(=|等于|是多少)|平方根|等于几|食什么好|吃什么好|"
-    r"movie|celebrity|football|world cup|recipe|cook|capital of|square root",
+    r"movie|celebrity|football (match|game|score)|world cup|recipe|cook|capital of|square root",
     re.IGNORECASE,
 )
 # Words that ask about something that has happened (news, actual results), not about the plan.

@@ -178,3 +178,9 @@ def test_a_total_asked_for_is_answered_from_the_tables_total_row(assistant):
         assert answer.claims[0].place.appendix == 3 and "40603752" in answer.claims[0].text
     part = assistant.ask("重大项目里的城市更新工程投资多少")  # a part is not the total
     assert "8795619" in part.claims[0].text
+
+
+def test_a_stadium_the_plan_builds_is_not_off_topic_a_match_is(assistant):
+    stadium = assistant.ask("Is a new football stadium planned near Guangzhou South Station?")
+    assert not stadium.refused and any(place.column == 13 for place in stadium.citations)
+    assert assistant.ask("Who won the football match last night?").refused
