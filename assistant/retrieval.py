@@ -201,7 +201,7 @@ class Searcher:
 
     @cached_property
     def pinyin_names(self) -> PinyinNames:
-        """The vocabulary's pinyin spellings, built at the first English question (about 0.6 s)."""
+        """The vocabulary's pinyin spellings (about 0.6 s to build; see `prepare_english`)."""
         return PinyinNames(self.vocabulary)
 
     @cached_property
