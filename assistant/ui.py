@@ -636,13 +636,6 @@ def _something_typed(message: Any):
     return gr.validate(bool(str(text or "").strip()), "请输入问题 / 請輸入問題 / Please type a question.")
 
 
-def _restore_into_empty(saved: list | None, shown: list | None):
-    """A saved conversation for an empty chat; nothing (a skip) if the chat has messages."""
-    import gradio as gr
-
-    return gr.skip() if shown or not saved else saved
-
-
 def _chat_tab(library: Library, script_radio):
     """The residents' chat; returns the cited-places dropdown, its "open" button, and the
     (fn, inputs, outputs) that restores a saved conversation on page load."""
@@ -660,7 +653,8 @@ def _chat_tab(library: Library, script_radio):
         latex_delimiters=[], feedback_options=None, render=False)
     # Show what users typed as text (their HTML escaped, not rendered). An instance override, not a
     # subclass: gradio writes a .pyi stub next to any module that defines a component class. So no
-    # event may output gr.update()/gr.skip() to the chatbot (see the restore below).
+    # event may output gr.update()/gr.skip() to the chatbot: that gives the session a fresh
+    # gr.Chatbot without this postprocess.
     chatbot.postprocess = lambda value: gr.Chatbot.postprocess(chatbot, escape_user_html(value))
     chart = gr.BarPlot(value=None, x="项目", y="数值", label="指标数值", visible=False, height=320,
                        sort=None, x_label_angle=-25, render=False, elem_id="chart")
@@ -740,12 +734,8 @@ def _chat_tab(library: Library, script_radio):
     # the chat's own trash icon clears as much as the clear button: side panel, listed items, storage
     chatbot.clear(lambda: (*no_extras, {}, [], []), None, [chart, cited, listed, saved, quotes],
                   api_visibility="private", queue=False)
-    # The storage is read when its component mounts, which may come before or after the page's
-    # load event: restore on both, into an empty chat only. Into the chat interface's value, which
-    # it copies to the chat and its state: any update of the chatbot itself, a skip included, gives
-    # the session a fresh gr.Chatbot without the escaping postprocess above.
-    restore = (_restore_into_empty, [saved, chatbot], [chat.chatbot_value])
-    saved.change(*restore, api_visibility="private")
+    restore = (lambda messages: (messages or [],) * 3, [saved],
+               [chatbot, chat.chatbot_state, chat.chatbot_value])
     return cited, open_cited, restore, quotes
 
 
@@ -901,7 +891,7 @@ def create_app(assistant: Assistant, others: dict[str, Assistant] | None = None)
                 lambda key, choice: alignment_markdown(outline, key, target, choice))
             align_button.click(safe_align, [view[-1], script_radio], aligned,
                                api_visibility="private")
-        demo.load(*restore, api_visibility="private")
+        demo.load(*restore, api_visibility="private", queue=False)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=64)
     return demo
 
