@@ -30,7 +30,15 @@ from .normalize import detect_script, normalize
 from .outline import Outline, Place, Table, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
-from .retrieval import Hit, Reference, Searcher, group_hits, split_question, term_coverage
+from .retrieval import (
+    Hit,
+    Reference,
+    Searcher,
+    group_hits,
+    group_place,
+    split_question,
+    term_coverage,
+)
 from .scope import YEAR, YEAR_SPAN, PlanScope
 from .tokens import mapped_share
 from .tuning import (
@@ -65,16 +73,15 @@ _NUMBER_QUESTION = re.compile(
     r"|\btarget\b|how (big|large|long)"
 )
 _DIGIT = re.compile(r"\d")
-# A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
-# that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
-# a total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計)
+# A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
+# A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
+# that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
 _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
 MAX_LISTED_ROWS = 10
-_DISTRICT_WORDS = frozenset("番禺 番禺区 全区 我区 十四五 十三五".split())  # no topic of a follow-up
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
     "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
@@ -208,16 +215,11 @@ class ExtractiveAnswerer:
         new, old = names.match(question), names.match(previous)
         if new is None or old is None or set(new[0]) & set(old[0]):
             return None
-        tables = {self._table_key(self.passages[i]) for i in old[0]}
-        if not any(self._table_key(self.passages[i]) in tables for i in new[0]):
+        tables = {group_place(self.passages[i].place) for i in old[0]}
+        if not any(group_place(self.passages[i].place) in tables for i in new[0]):
             return None
         text = normalize(previous).replace(" ", "")
         return text.replace(old[1], new[1], 1)
-
-    @staticmethod
-    def _table_key(passage: Passage) -> tuple:
-        p = passage.place
-        return (p.chapter, p.section, p.column, p.appendix)
 
     def plan_terms(self, text: str) -> list[str]:
         """A text's topic terms: search terms that the plan has (时间表 or 几时 name no topic: the
@@ -339,8 +341,9 @@ class ExtractiveAnswerer:
             return False
         if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
             return True
+        no_topic = self.scope.district_names | set(self.scope.period_names)
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
-                     and t not in _DISTRICT_WORDS}
+                     and t not in no_topic}
         return not _holds_any(chosen, own_terms)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .normalize import normalize
-from .scope import YEAR, YEAR_SPAN, PlanScope
+from .scope import PERIOD_NAME, YEAR, YEAR_SPAN, PlanScope
 from .tuning import (
     EVIDENCE_BIAS,
     EVIDENCE_BIAS_WITHOUT_EXPANSIONS,
@@ -175,7 +175,6 @@ _OUTCOME = re.compile(
     r"|\b(happened|actually|did .{0,30}(reach|achieve|open|finish|complete|meet))\b",
     re.IGNORECASE,
 )
-_PERIOD_NAME = re.compile(r"十([一二三四五六七八九])五")
 # Places a resident may ask about instead of the plan's district: Guangzhou's other districts,
 # other cities and countries. Asked in the plan's own context (a link it plans) they are fine.
 _OTHER_PLACES = """
@@ -264,9 +263,8 @@ def _other_place(simplified: str, spaced: str, evidence: Evidence, scope: PlanSc
 
 def _outside_period(simplified: str, evidence: Evidence, scope: PlanScope) -> bool:
     """A year or a five-year period the plan does not report, or news from after it was written."""
-    plan_period = _PERIOD_NAME.search(normalize(scope.title).replace("个", ""))
-    for m in _PERIOD_NAME.finditer(simplified):
-        if plan_period and m.group(1) not in _neighbours(plan_period.group(1)):
+    for m in PERIOD_NAME.finditer(simplified):
+        if scope.period_names and m.group(0) not in scope.period_names:
             return True
     # a span within the plan's own horizon (2021-2025, 2016—2020) names a period it covers
     spans = [m for m in YEAR_SPAN.finditer(simplified)
@@ -280,10 +278,3 @@ def _outside_period(simplified: str, evidence: Evidence, scope: PlanScope) -> bo
         if year not in scope.reported_years and str(year) not in evidence.top_text:
             return True
     return False
-
-
-def _neighbours(numeral: str) -> tuple[str, ...]:
-    """The plan's own five-year period and the one before it, whose results it reports."""
-    digits = "一二三四五六七八九"
-    i = digits.index(numeral)
-    return (numeral, digits[i - 1]) if i > 0 else (numeral,)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .normalize import normalize
 from .outline import Outline
 
-__all__ = ["YEAR", "YEAR_SPAN", "PlanScope"]
+__all__ = ["PERIOD_NAME", "YEAR", "YEAR_SPAN", "PlanScope"]
 
 _DISTRICT = re.compile(r"([^市省\s]{1,6}?[區区縣县市])(?:國民|国民)")
 _PERIOD = re.compile(r"((?:19|20)\d{2})\s*[—–\-－~至到]\s*((?:19|20)\d{2})年")
+# A five-year period by its name: 十四五 (the N of 第N個五年規劃).
+PERIOD_NAME = re.compile(r"十([一二三四五六七八九])五")
 _VISION = re.compile(r"((?:19|20)\d{2})年(?:遠景|远景)")
 # A year, and a span of years (2021—2025, 2021-2025, 2016 to 2020), wherever they are read.
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
@@ -50,3 +53,19 @@ class PlanScope:
     def district_short(self) -> str:
         """番禺 (without 區): what residents type."""
         return self.district[:-1] if len(self.district) > 2 else self.district
+
+    @property
+    def district_names(self) -> frozenset[str]:
+        """番禺区, 番禺 and 全区/我区 (the whole district, ours), normalised: they name no topic."""
+        return frozenset(normalize(n) for n in (self.district, self.district_short) if n) | {"全区", "我区"}
+
+    @property
+    def period_names(self) -> tuple[str, ...]:
+        """十四五 and 十三五: the plan's own five-year period and the one before it, whose results
+        it reports (none when its title names no such period)."""
+        m = PERIOD_NAME.search(normalize(self.title).replace("个", ""))
+        if m is None:
+            return ()
+        digits = "一二三四五六七八九"
+        i = digits.index(m.group(1))
+        return tuple(f"十{d}五" for d in (digits[i], *digits[i - 1:i]))
