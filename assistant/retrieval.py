@@ -28,7 +28,14 @@ from .normalize import detect_script, normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
 from .romanised import PinyinNames
-from .tokens import ENGLISH_TERMS, defined_abbreviations, english_words, long_forms, spell_out
+from .tokens import (
+    ENGLISH_TERMS,
+    defined_abbreviations,
+    english_words,
+    long_forms,
+    plain_english_words,
+    spell_out,
+)
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -55,6 +62,8 @@ __all__ = ["Hit", "HybridRetriever", "Located", "Reference", "Searcher", "explic
            "split_question", "term_coverage"]
 
 MODES = ("hybrid", "bm25", "dense")
+# the stemmed English words of the hand word map: the learned bridges leave them to it
+_HAND_MAPPED = frozenset(w for key in ENGLISH_TERMS for w in plain_english_words(key))
 
 
 @dataclass(frozen=True)
@@ -206,16 +215,16 @@ class Searcher:
 
     @cached_property
     def word_pairs(self) -> dict[str, list[str]]:
-        """English words → Chinese words, learned from the glossary's title pairs."""
+        """English words → Chinese words, learned from the glossary's title pairs, for words the
+        hand word map does not have."""
         return learn_word_pairs(self.glossary.english, self.index.tokenizer.tokens,
-                                skip=ENGLISH_TERMS)
+                                skip=_HAND_MAPPED)
 
     @cached_property
     def dictionary(self) -> dict[str, list[str]]:
         """English words → plan words from CC-CEDICT, for words neither map above has."""
-        hand = {w for key in ENGLISH_TERMS for w in english_words(key)}
         return {w: t for w, t in dictionary_terms(self.vocabulary).items()
-                if w not in hand and w not in self.word_pairs}
+                if w not in _HAND_MAPPED and w not in self.word_pairs}
 
     def prepare_english(self) -> None:
         """Read the English bridges now (a few seconds), not at the first English question.

@@ -11,7 +11,7 @@ choice meet the plan's text. Learned when the index is opened (tens of milliseco
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 
 from .tokens import english_words
 from .tuning import WORD_PAIR_MIN_DICE, WORD_PAIR_MIN_PAIRS
@@ -20,11 +20,10 @@ __all__ = ["learn_word_pairs"]
 
 
 def learn_word_pairs(titles: Mapping[str, str], chinese_tokens: Callable[[str], Iterable[str]],
-                     skip: Iterable[str] = ()) -> dict[str, list[str]]:
+                     skip: Collection[str] = frozenset()) -> dict[str, list[str]]:
     """Stemmed English word → Chinese tokens (two characters or more) that it pairs with in at
     least WORD_PAIR_MIN_PAIRS title pairs at a Dice coefficient of WORD_PAIR_MIN_DICE or more;
-    `skip`: English words already mapped by hand."""
-    skip = {w for word in skip for w in english_words(word)}
+    `skip`: stemmed English words already mapped by hand."""
     english, chinese, both = Counter(), Counter(), Counter()
     for zh, en in titles.items():
         words = set(english_words(en)) - skip
