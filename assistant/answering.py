@@ -164,7 +164,9 @@ class ExtractiveAnswerer:
         focus = (frozenset(t for t in self.searcher.index.tokenizer(question) if len(t) > 1)
                  if resolved != question else frozenset())
         own = question if resolved != question else None
-        parts = [self._answer_part(part, focus, own) for part in split_question(resolved)]
+        texts = split_question(resolved)
+        parts = [self._answer_part(part, focus, own, vector)
+                 for part, vector in zip(texts, self.searcher.question_vectors(texts), strict=True)]
         if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):
             parts = [intent]  # "…? 推荐几个楼盘": what is asked of us colours the whole message
         answered = [p for p in parts if not p.refusal]
@@ -274,11 +276,12 @@ class ExtractiveAnswerer:
             top_text=top_text.replace(" ", ""), has_expansions=has_expansions)
 
     def _answer_part(self, question: str, focus: frozenset[str] = frozenset(),
-                     own: str | None = None) -> _Part:
+                     own: str | None = None, vector: np.ndarray | None = None) -> _Part:
         """One part of a question. A follow-up's `focus` (its own terms) and `own` words (what it
-        asks of the previous topic: 几时建好 asks no amount, though the previous question did)."""
+        asks of the previous topic: 几时建好 asks no amount, though the previous question did);
+        `vector`: the part's query vector, embedded with the other parts'."""
         searcher = self.searcher
-        scores = searcher.scores(question)
+        scores = searcher.scores(question, vector=vector)
         weights = searcher.term_weights(list(scores.tokens))
         answer_weights = {t: w * (FOCUS_WEIGHT if t in focus else 1.0) for t, w in weights.items()}
         hits = searcher.rank(scores, k=12)

@@ -11,7 +11,7 @@ place so that one long section does not crowd the others out of a top-5. Referen
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -273,6 +273,13 @@ class Searcher:
         return np.ascontiguousarray(self.embedder.embed_queries([plain_simplified(query)])[0],
                                     dtype=np.float32)
 
+    def question_vectors(self, questions: Sequence[str]) -> list[np.ndarray]:
+        """The vector `scores` embeds for each question, all in one model call: the parts of one
+        question cost one call (two short texts ~85 ms on two cores, two calls ~120 ms)."""
+        texts = [plain_simplified(spell_out(q, self.abbreviations)) for q in questions]
+        return [np.ascontiguousarray(v, dtype=np.float32)
+                for v in self.embedder.embed_queries(texts)]
+
     def dense_scores(self, query: str, vector: np.ndarray | None = None) -> np.ndarray:
         vector = self.query_vector(query) if vector is None else vector
         scores, ids = self.index.vectors.search(vector[None, :], len(self.passages))
@@ -323,8 +330,9 @@ class Searcher:
                 fused = (fused / top if top > 0 else fused) + EXPANSION_WEIGHT * z / 3
         return fused
 
-    def scores(self, query: str, mode: str = "hybrid") -> Scores:
-        """Every passage's BM25, dense and heading-overlap score (computed once, ranked often)."""
+    def scores(self, query: str, mode: str = "hybrid", vector: np.ndarray | None = None) -> Scores:
+        """Every passage's BM25, dense and heading-overlap score (computed once, ranked often).
+        `vector`: the query's, when embedded already with others (`question_vectors`)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         n = len(self.passages)
@@ -336,7 +344,7 @@ class Searcher:
         if mode == "bm25":
             dense, extra = np.zeros(n, np.float32), {}
         else:
-            vector = self.query_vector(query)
+            vector = self.query_vector(query) if vector is None else vector
             dense = self.dense_scores(query, vector)
             sentence = self.index.sentence_vectors @ vector
             extra = {"sentence": sentence,

@@ -184,3 +184,17 @@ def test_a_stadium_the_plan_builds_is_not_off_topic_a_match_is(assistant):
     stadium = assistant.ask("Is a new football stadium planned near Guangzhou South Station?")
     assert not stadium.refused and any(place.column == 13 for place in stadium.citations)
     assert assistant.ask("Who won the football match last night?").refused
+
+
+def test_a_question_of_two_parts_is_embedded_in_one_call_and_answers_both(assistant, monkeypatch):
+    embedder = assistant.searcher.embedder
+    calls: list[list[str]] = []
+    embed = embedder.embed_queries
+    monkeypatch.setattr(embedder, "embed_queries",
+                        lambda texts, progress=False: calls.append(list(texts)) or embed(texts))
+    first, second = "石碁镇的总体定位是什么？", "广州恒大专业足球场总占地面积多大？"
+    both = assistant.ask(first + second)
+    assert [len(c) for c in calls] == [2]
+    alone = [assistant.ask(first), assistant.ask(second)]
+    assert {c.place for a in alone for c in a.claims} <= {c.place for c in both.claims}
+    assert "49.91" in plain_text(both)
