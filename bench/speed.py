@@ -30,7 +30,7 @@ import benchlib
 from benchlib import Timer, fmt, summary_ms, table
 
 TARGET_ASK_P95_MS = 100.0
-TARGET_BUILD_S = 60.0
+TARGET_BUILD_S = 90.0  # the retrieval issue's target (from scratch, model load apart)
 
 
 def _lat_row(name: str, s: dict) -> list[str]:
