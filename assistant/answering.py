@@ -226,11 +226,15 @@ class ExtractiveAnswerer:
     def plan_terms(self, text: str) -> list[str]:
         """A text's topic terms: search terms that the plan has (时间表 or 几时 name no topic: the
         plan never uses them) and that are not an aspect asked of a topic (投资, 面积, 目标: the
-        plan's table headers and general measure words), so "投资多少?" or "有冇时间表?" leans on
-        the question before it."""
-        # parts first: 时间 of 时间表 is no topic, though the plan has it
-        return [t for t in whole_terms(self.searcher.index.tokenizer(text))
-                if t in self.searcher.vocabulary and t not in self.aspects]
+        plan's table headers and general measure words) nor a verb, adverb or the like (达到, 完成:
+        jieba's part of speech), so "投资多少?", "有冇时间表?" or "产值能达到多少?" leans on the
+        question before it."""
+        # parts first: 时间 of 时间表 is no topic, though the plan has it; nor is a verb (达到)
+        tokenizer = self.searcher.index.tokenizer
+        function_words = tokenizer.function_words(text)
+        return [t for t in whole_terms(tokenizer(text))
+                if t in self.searcher.vocabulary and t not in self.aspects
+                and t not in function_words]
 
     @staticmethod
     def _clean_turn(turn: str | Turn) -> Turn | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from bm25s.stopwords import STOPWORDS_EN
 
@@ -213,6 +214,11 @@ def spell_out(question: str, abbreviations: dict[str, str]) -> str:
     return f"{question} {' '.join(extra)}" if extra else question
 
 
+# jieba's part-of-speech tags of words that tell what is done, not what about: verb (v, vd, vg, vi;
+# not vn, a verbal noun), adverb, adjective, preposition, conjunction, particle, pronoun
+_FUNCTION_TAGS = frozenset("v vd vg vi d a ad ag p c u r".split())
+
+
 class Tokenizer:
     """One jieba instance with the plan's terms; the same for passages and queries."""
 
@@ -225,6 +231,7 @@ class Tokenizer:
         self.terms = sorted(set(terms) | {normalize(t) for t in _FIXED_TERMS})
         for term in self.terms:
             self._jieba.add_word(term, freq=20000)
+        self._pos: Any = None  # jieba's part-of-speech tagger over the same words, when first asked
 
     def __call__(self, text: str) -> list[str]:
         return self.tokens(text)
@@ -233,6 +240,17 @@ class Tokenizer:
         """A question's search tokens (the same as a passage's: residents' everyday words meet
         the plan through the resident-question expansions, not through a word list here)."""
         return self.tokens(text)
+
+    def function_words(self, text: str) -> set[str]:
+        """The words of a text that jieba tags as saying what is done or how (verbs, adverbs,
+        adjectives, pronouns, prepositions, conjunctions, particles): never what a question is
+        about (达到 in 产值能达到多少?). Verbal nouns (投资, 教育) are not among them."""
+        if self._pos is None:
+            import jieba.posseg
+
+            self._pos = jieba.posseg.POSTokenizer(self._jieba)
+        return {w for w, tag in self._pos.cut(normalize(text).replace(" ", ""))
+                if tag in _FUNCTION_TAGS}
 
     def tokens(self, text: str) -> list[str]:
         """Normalised search tokens without stop words or punctuation."""

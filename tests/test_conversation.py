@@ -225,3 +225,17 @@ def test_an_ordinal_after_an_answer_that_counts_its_points_quotes_that_point(ass
     answer = assistant.ask("第二个是什么？", history=["规划里说番禺目前存在哪些问题？"])
     assert answer.claims[0].text.startswith("二是科技創新")
     assert (answer.claims[0].place.chapter, answer.claims[0].place.section) == (1, 1)
+
+
+def test_a_measure_asked_with_verbs_alone_leans_on_the_previous_turn(assistant):
+    """达到 is a verb, never a topic: "产值能达到多少?" asks the previous topic's output; a
+    question with a noun of its own (公园) still stands alone."""
+    answer = assistant.ask("产值能达到多少？", history=["沙湾珠宝产业园是做什么的？"])
+    assert answer.resolved_question is not None
+    assert answer.claims[0].place.title == "沙灣珠寶產業園"
+    assert "50亿元" in plain_text(answer)
+    alone = assistant.ask("番禺会不会多建几个公园？", history=["沙湾珠宝产业园是做什么的？"])
+    assert alone.resolved_question is None
+    tokenizer = assistant.index.tokenizer
+    assert "达到" in tokenizer.function_words("产值能达到多少？")
+    assert not {"投资", "教育"} & tokenizer.function_words("教育投资多少？")  # verbal nouns
