@@ -80,7 +80,7 @@ _TOTAL_ROW = re.compile(r"^(合计|总计)")
 # that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
 _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
-_LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|有什么|\bwhich\b|what are|\blist\b")
+_LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are|\blist\b")
 MAX_LISTED_ROWS = 10
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {

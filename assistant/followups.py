@@ -34,6 +34,11 @@ _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$"
 # names a topic of its own and stands alone)
 _HEADLESS = re.compile(r"(的|嘅)\s*(呢|嗎|吗)?\s*[?？]*\s*$")
 _ORDINAL = re.compile(r"第([一二三四五六七八九十\d]+)(个|個|项|項|条|條)")
+# the English of 第二个: "the second one", "the 3rd item" (not "the first phase": a topic of its own)
+_ENGLISH_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                     "ninth", "tenth")
+_ORDINAL_EN = re.compile(rf"\bthe ({'|'.join(_ENGLISH_ORDINALS)}|\d+)(?:st|nd|rd|th)? "
+                         r"(?:one|item|point|project|goal|of them)\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})年?")
 MAX_ELLIPTIC_TOPIC_TERMS = 2  # a back-reference with more topic terms than this stands alone
 MIN_SHARED_CONTEXT, MAX_SHARED_CONTEXT = 2, 4  # characters a swapped term must share in the plan
@@ -76,17 +81,24 @@ def whole_terms(terms: Sequence[str]) -> list[str]:
 
 
 def ordinal_reference(question: str) -> bool:
-    """第二个 / 第3项: the question points at an item of a list."""
-    return bool(_ORDINAL.search(question))
+    """第二个 / 第3项 / the second one: the question points at an item of a list."""
+    return bool(_ORDINAL.search(question) or _ORDINAL_EN.search(question))
 
 
 def ordinal_number(question: str) -> int | None:
-    """The N of 第N个 / 第N项 (None when there is none or it is no number)."""
+    """The N of 第N个 / 第N项 / the Nth one (None when there is none or it is no number)."""
+    if m := _ORDINAL_EN.search(question):
+        word = m.group(1).lower()
+        return _ENGLISH_ORDINALS.index(word) + 1 if word in _ENGLISH_ORDINALS else int(word)
     m = _ORDINAL.search(question)
     try:
         return parse_numeral(m.group(1)) if m else None
     except ValueError:
         return None
+
+
+def _without_ordinal(text: str) -> str:
+    return _ORDINAL_EN.sub(" ", _ORDINAL.sub(" ", text))
 
 
 def _core(question: str) -> str:
@@ -98,9 +110,9 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     """Elliptic and without a topic of its own. `topic_terms` gives a text's search terms."""
     text = question.strip()
     core = _core(text)
-    bare = _ORDINAL.sub(" ", _YEAR.sub(" ", core))
+    bare = _without_ordinal(_YEAR.sub(" ", core))
     terms = whole_terms([t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()])
-    if _BACK_REFERENCE.match(text) or _ORDINAL.search(text) or _HEADLESS.search(text):
+    if _BACK_REFERENCE.match(text) or ordinal_reference(text) or _HEADLESS.search(text):
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
     return bool(_ELLIPTIC_END.search(text)) and not terms
@@ -174,16 +186,11 @@ def resolve_follow_up(question: str, history: Sequence[str | Turn],
         year = new_year.group(0)
         rest = previous.question[old_year.end():]
         # the follow-up's own aspect ("那2025年的GDP目标呢?") keeps its weight in the new question
-        aspect = _ORDINAL.sub(" ", _YEAR.sub(" ", _core(question))).strip(" 的")
+        aspect = _without_ordinal(_YEAR.sub(" ", _core(question))).strip(" 的")
         aspect = aspect if [t for t in topic_terms(aspect) if len(t) > 1] else ""
         return f"{previous.question[: old_year.start()]}{year}{rest.lstrip('年')} {aspect}".strip()
-    if (m := _ORDINAL.search(question)) and previous.items:
-        try:
-            n = parse_numeral(m.group(1))
-        except ValueError:
-            n = 0
-        if 1 <= n <= len(previous.items):
-            return f"{previous.items[n - 1]}{_core(_ORDINAL.sub('', question))}"
+    if (n := ordinal_number(question)) and previous.items and n <= len(previous.items):
+        return f"{previous.items[n - 1]} {_core(_without_ordinal(question))}".strip()
     core = _core(question)
     if in_plan is not None and (swapped := _swap(previous.question, core, topic_terms, in_plan)):
         return swapped

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.followups import Turn, is_follow_up, resolve_follow_up
+from assistant.followups import Turn, is_follow_up, ordinal_reference, resolve_follow_up
 from assistant.render import plain_text
 
 
@@ -239,3 +239,17 @@ def test_a_measure_asked_with_verbs_alone_leans_on_the_previous_turn(assistant):
     tokenizer = assistant.index.tokenizer
     assert "达到" in tokenizer.function_words("产值能达到多少？")
     assert not {"投资", "教育"} & tokenizer.function_words("教育投资多少？")  # verbal nouns
+
+
+def test_an_english_ordinal_picks_the_listed_item(assistant):
+    """"the third one" is English for 第三个; "the first phase" names a topic of its own."""
+    listed = "Which cultural facility projects does the plan list?"
+    answer = assistant.ask("What about the third one?", history=[listed])
+    assert answer.claims[0].place.title == "廣州市番禺區文化館非物質文化遺產特色館(暫定名)"
+    assert ordinal_reference("And the 2nd item?")
+    assert not ordinal_reference("When will the first phase be finished?")
+
+
+def test_a_cantonese_which_ones_question_lists_the_rows(assistant):
+    answer = assistant.ask("番禺文化設施項目有邊幾個？")  # 邊幾個 = 哪几个
+    assert len(answer.items) == 4 and "番禺區工人文化宮" in answer.items
