@@ -39,6 +39,13 @@ def _one_thread_for_queries() -> None:
     torch.set_num_threads(1)
 
 
+def _warm_up(searcher: Searcher) -> None:
+    """The English bridges (~3 s, the first English question) and jieba's part-of-speech tagger
+    (~1 s, the first follow-up), read once when a plan opens."""
+    searcher.prepare_english()
+    searcher.index.tokenizer.function_words("")
+
+
 @dataclass
 class Assistant:
     settings: Settings
@@ -84,8 +91,8 @@ class Assistant:
         _one_thread_for_queries()
         glossary = load_glossary(settings.glossary_path)
         searcher = Searcher(index, embedder, glossary)
-        # the English bridges take a few seconds to read: not at the first English question
-        threading.Thread(target=searcher.prepare_english, name="english-bridges", daemon=True).start()
+        # read in the background what the first questions would otherwise wait for
+        threading.Thread(target=_warm_up, args=(searcher,), name="warm-up", daemon=True).start()
         return cls(settings, outline, index, searcher,
                    ExtractiveAnswerer(outline, searcher, glossary),
                    reason, llm=LLMRewriter.from_settings(settings.llm))
