@@ -40,7 +40,7 @@ from .retrieval import (
     term_coverage,
 )
 from .scope import YEAR, YEAR_SPAN, PlanScope
-from .tokens import mapped_share
+from .tokens import english_words, mapped_share
 from .tuning import (
     CONTINUATION_BAR,
     EXTRA_ROW_BAR,
@@ -156,7 +156,8 @@ class ExtractiveAnswerer:
             if not before.items and (enumerated := self._enumerated(before, question, script)):
                 return enumerated
         resolved = resolve_follow_up(question, earlier, self.plan_terms,
-                                     lambda phrase: normalize(phrase) in self.plan_text)
+                                     lambda phrase: normalize(phrase) in self.plan_text,
+                                     self.content_words)
         if resolved != question and earlier:
             resolved = self._swap_named_row(question, earlier[-1].question) or resolved
         # a follow-up's own words (其中农村的, 那珠宝, 投资多少) are what it asks: they weigh more
@@ -235,6 +236,15 @@ class ExtractiveAnswerer:
         return [t for t in whole_terms(tokenizer(text))
                 if t in self.searcher.vocabulary and t not in self.aspects
                 and t not in function_words]
+
+    def content_words(self, text: str) -> list[str]:
+        """A text's search words that are not function words (具体点, 然后, 讲讲 have none); an
+        English text's content words (kids, details: the word map holds few of them)."""
+        if detect_script(text) == "english":
+            return english_words(text)
+        tokenizer = self.searcher.index.tokenizer
+        function_words = tokenizer.function_words(text)
+        return [t for t in tokenizer(text) if t not in function_words]
 
     @staticmethod
     def _clean_turn(turn: str | Turn) -> Turn | None:

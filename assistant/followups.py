@@ -167,11 +167,13 @@ def _shared_context(text: str, start: int, end: int, new: str, in_plan: Callable
 
 def resolve_follow_up(question: str, history: Sequence[str | Turn],
                       topic_terms: Callable[[str], list[str]],
-                      in_plan: Callable[[str], bool] | None = None) -> str:
+                      in_plan: Callable[[str], bool] | None = None,
+                      search_terms: Callable[[str], list[str]] | None = None) -> str:
     """'那2035年呢?' after '2025年GDP目标是多少?' → '2035年GDP目标是多少?'; '第二个呢?' after an
     answer that listed items → that item; '农村的呢' after a question about 城镇居民 → the same
     question about 农村居民 (`in_plan` says the plan has that phrase); '其中农村的呢' otherwise → the
-    previous question narrowed by it. A question that is not a follow-up comes back unchanged."""
+    previous question narrowed by it; '具体点呢?', with no `search_terms` of its own, → the previous
+    question again. A question that is not a follow-up comes back unchanged."""
     turns = [h if isinstance(h, Turn) else Turn(h) for h in history if h and str(h).strip()]
     turns = [t for t in turns if t.question.strip()]
     if not turns:
@@ -194,4 +196,6 @@ def resolve_follow_up(question: str, history: Sequence[str | Turn],
     core = _core(question)
     if in_plan is not None and (swapped := _swap(previous.question, core, topic_terms, in_plan)):
         return swapped
+    if search_terms is not None and not search_terms(core):
+        return previous.question  # it asks nothing new: its words would only blur the search
     return f"{previous.question.rstrip('?？ ')} {core}".strip()

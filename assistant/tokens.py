@@ -215,8 +215,9 @@ def spell_out(question: str, abbreviations: dict[str, str]) -> str:
 
 
 # jieba's part-of-speech tags of words that tell what is done, not what about: verb (v, vd, vg, vi;
-# not vn, a verbal noun), adverb, adjective, preposition, conjunction, particle, pronoun
-_FUNCTION_TAGS = frozenset("v vd vg vi d a ad ag p c u r".split())
+# not vn, a verbal noun), adverb, adjective, preposition, conjunction, particle, pronoun, measure
+# word (些, 点 of 具体点)
+_FUNCTION_TAGS = frozenset("v vd vg vi d a ad ag p c u r q".split())
 
 
 class Tokenizer:
@@ -243,8 +244,8 @@ class Tokenizer:
 
     def function_words(self, text: str) -> set[str]:
         """The words of a text that jieba tags as saying what is done or how (verbs, adverbs,
-        adjectives, pronouns, prepositions, conjunctions, particles): never what a question is
-        about (达到 in 产值能达到多少?). Verbal nouns (投资, 教育) are not among them."""
+        adjectives, pronouns, prepositions, conjunctions, particles, measure words): never what a
+        question is about (达到 in 产值能达到多少?). Verbal nouns (投资, 教育) are not among them."""
         if self._pos is None:
             import jieba.posseg
 

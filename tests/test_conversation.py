@@ -253,3 +253,13 @@ def test_an_english_ordinal_picks_the_listed_item(assistant):
 def test_a_cantonese_which_ones_question_lists_the_rows(assistant):
     answer = assistant.ask("番禺文化設施項目有邊幾個？")  # 邊幾個 = 哪几个
     assert len(answer.items) == 4 and "番禺區工人文化宮" in answer.items
+
+
+def test_a_follow_up_asking_nothing_new_asks_the_previous_question_again(assistant):
+    """具體啲呢? / 然后呢? add no word of their own: their text would only blur the search."""
+    previous = "番禺的养老服务以后会怎么搞？"
+    again = assistant.ask("具體啲呢？", history=[previous])
+    assert again.resolved_question == previous
+    assert [c.place for c in again.claims] == [c.place for c in assistant.ask(previous).claims]
+    kids = assistant.ask("what about for kids?", history=["What does the plan say about elderly care?"])
+    assert kids.resolved_question not in (None, "What does the plan say about elderly care?")
