@@ -43,7 +43,7 @@ def _warm_up(searcher: Searcher) -> None:
     """The English bridges (~3 s, the first English question) and jieba's part-of-speech tagger
     (~1 s, the first follow-up), read once when a plan opens."""
     searcher.prepare_english()
-    searcher.index.tokenizer.function_words("")
+    _ = searcher.index.tokenizer.tagger
 
 
 @dataclass

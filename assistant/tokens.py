@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from bm25s.stopwords import STOPWORDS_EN
@@ -232,7 +233,6 @@ class Tokenizer:
         self.terms = sorted(set(terms) | {normalize(t) for t in _FIXED_TERMS})
         for term in self.terms:
             self._jieba.add_word(term, freq=20000)
-        self._pos: Any = None  # jieba's part-of-speech tagger over the same words, when first asked
 
     def __call__(self, text: str) -> list[str]:
         return self.tokens(text)
@@ -246,12 +246,15 @@ class Tokenizer:
         """The words of a text that jieba tags as saying what is done or how (verbs, adverbs,
         adjectives, pronouns, prepositions, conjunctions, particles, measure words): never what a
         question is about (达到 in 产值能达到多少?). Verbal nouns (投资, 教育) are not among them."""
-        if self._pos is None:
-            import jieba.posseg
-
-            self._pos = jieba.posseg.POSTokenizer(self._jieba)
-        return {w for w, tag in self._pos.cut(normalize(text).replace(" ", ""))
+        return {w for w, tag in self.tagger.cut(normalize(text).replace(" ", ""))
                 if tag in _FUNCTION_TAGS}
+
+    @cached_property
+    def tagger(self) -> Any:
+        """jieba's part-of-speech tagger over the same words (~1 s to load: at the first use)."""
+        import jieba.posseg
+
+        return jieba.posseg.POSTokenizer(self._jieba)
 
     def tokens(self, text: str) -> list[str]:
         """Normalised search tokens without stop words or punctuation."""
