@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
+from .figures import Twin, figure_twins
 from .followups import (
     ASPECT_WORDS,
     Turn,
@@ -137,6 +138,11 @@ class ExtractiveAnswerer:
         tokenizer = searcher.index.tokenizer
         headers = {h for table in outline.tables for h in table.header}
         self.aspects = ASPECT_WORDS | {t for h in headers for t in tokenizer(h) if not t.isdigit()}
+        # figures stated both in an indicator row and in a sentence: either quotes the other
+        self.twins: dict[tuple[int, int], list[Twin]] = {}
+        for twin in self._figure_twins():
+            self.twins.setdefault((twin.row, 0), []).append(twin)
+            self.twins.setdefault((twin.passage, twin.position), []).append(twin)
 
     # the public call ---------------------------------------------------------------------------
     def answer(self, question: str, history: Sequence[str | Turn] = (),
@@ -327,6 +333,8 @@ class ExtractiveAnswerer:
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:
             chosen = listed
+        elif chosen and not refusal and (twin := self._twin(chosen, question, years)):
+            chosen = [*chosen, twin]
         claims, chart = [], None
         for c in chosen:
             if listed and c.passage.id != listed_best:  # the other rows: named, in plan order
@@ -342,6 +350,9 @@ class ExtractiveAnswerer:
             quotes.setdefault(c.passage.id, []).append(c.sentence)
         sources = [Source(h.passage.place, h.passage.text, h.score, tuple(quotes.get(h.passage.id, ())))
                    for h in hits[:HITS_FOR_SOURCES]]
+        shown = {h.passage.id for h in hits[:HITS_FOR_SOURCES]}
+        further = {c.passage.id: c.passage for c in chosen if c.passage.id not in shown}
+        sources += [Source(p.place, p.text, 0.0, tuple(quotes[p.id])) for p in further.values()]
         sources.sort(key=lambda s: not s.quotes)
         if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
@@ -460,6 +471,41 @@ class ExtractiveAnswerer:
         return slice(start, start + len(passage.sentences))
 
     # tables ------------------------------------------------------------------------------------
+    def _figure_twins(self) -> list[Twin]:
+        rows = []
+        for passage in self.passages:
+            if passage.kind == "row" and passage.place.appendix is not None:
+                table, row = self._table(passage), None
+                if table is not None:
+                    row = next((r for r in table.all_rows() if r.place == passage.place
+                                and r.place.title == passage.place.title), None)
+                if row is not None:
+                    rows.append((passage, tuple(zip(table.header, row.cells, strict=True))))
+        sentences = [(p, i, sentence) for p in self.passages if p.kind in ("paragraph", "item")
+                     for i, sentence in enumerate(p.sentences)]
+        return figure_twins(rows, sentences, self.searcher.index.tokenizer, self.searcher.term_weights)
+
+    def _twin(self, chosen: list[_Candidate], question: str, years: frozenset[str]) -> _Candidate | None:
+        """The other statement of a figure a quoted sentence states (its indicator row, or the
+        sentence of the text that states the row's figure), unless already quoted; the first
+        quoted sentence that has one. From a row, the sentence must state the column asked for
+        (the year, 目标, 增速) when the question names one."""
+        quoted = {(c.passage.id, c.position) for c in chosen}
+        asked = normalize(question)
+        wanted = {n for hint, names in _TABLE_HINTS.items() if hint in asked for n in names}
+        wanted |= set(years)
+        for c in chosen:
+            if c.passage.kind == "row":
+                twins = [t for t in self.twins.get((c.passage.id, 0), [])
+                         if not wanted or any(w in t.column for w in wanted)]
+                found = [(self.passages[t.passage], t.position) for t in twins]
+            else:
+                found = [(self.passages[t.row], 0) for t in self.twins.get((c.passage.id, c.position), [])]
+            for passage, position in found:
+                if (passage.id, position) not in quoted:
+                    return _Candidate(passage, passage.sentences[position], position, 0.0, frozenset())
+        return None
+
     def _table(self, passage: Passage) -> Table | None:
         """The table a row passage belongs to (its 專欄 or appendix)."""
         return getattr(self.outline.find(passage.place), "table", None)

@@ -29,6 +29,21 @@ def test_number_question_gives_the_exact_figure_and_its_row(assistant):
     assert answer.chart is not None and ("2025年規劃目標", 42210.0) in answer.chart.points
 
 
+def test_a_figure_the_plan_states_twice_is_quoted_from_its_table_and_its_text(assistant):
+    from_table = assistant.ask("2025年空气质量优良天数比例的目标是多少？")
+    assert from_table.citations[0] == Place(appendix=2, row=12)
+    assert "不低于88%" in plain_text(from_table)  # 第二章第三節's own sentence of the same target
+    assert Place(chapter=2, section=3, subsection=2) in from_table.citations
+    from_text = assistant.ask("到2025年人均预期寿命为多少岁以上？")
+    assert from_text.citations[0].chapter == 2
+    assert "≥81" in plain_text(from_text) and Place(appendix=2, row=24) in from_text.citations
+    # a number the same sentence gives for something else is no twin (智慧灯杆 0.7万根 beside 5G)
+    twins = {(assistant.answerer.passages[t.row].place, t.column) for ts in
+             assistant.answerer.twins.values() for t in ts}
+    assert (Place(appendix=2, row=8), "2025年規劃目標") in twins
+    assert (Place(appendix=2, row=8), "2020年完成(預計)") not in twins
+
+
 def test_every_sentence_carries_a_citation_and_every_figure_is_quoted(assistant):
     answer = assistant.ask("广州恒大专业足球场总占地面积多大？")
     for sentence in _sentences(plain_text(answer)):

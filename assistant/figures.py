@@ -1,0 +1,83 @@
+"""Figures the plan states twice: in an indicator row of an appendix table and in a sentence of
+its text (空氣質量優良天數比例 ≥88 in 附件2; 空氣質量優良天數占比不低于88% in 第二章第三節).
+
+An answer quoting one of the two quotes the other as well: the reader gets the figure in the
+plan's words and in its table, with both places cited. A pair is one value of the row (not its
+name, unit or number) standing as a whole number in the sentence, and the sentence holding a good
+share of the row name's terms (weighted by rarity) in the clause that ends with the number — the
+same number alone is no evidence, nor is one that a clause gives for something else
+(智慧燈桿數量達到0.7萬根 beside 5G基站 in one sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from .normalize import normalize
+from .passages import NAMING_COLUMNS, Passage
+from .tuning import TWIN_NAME_COVERAGE
+
+__all__ = ["Twin", "figure_twins"]
+
+# A number standing whole (88, 3.4, 2278.28; not the 2.5 of PM2.5's name, nor part of 1826).
+_NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
+_YEAR = re.compile(r"(19|20)\d\d")
+_CLAUSE_START = re.compile(r".*[,，;；:：。!?！？]")
+_UNIT = re.compile(r"\([^()]*\)$")  # 5G基站數量(萬座): the unit is no part of the name
+_NOT_VALUES = NAMING_COLUMNS | {"單位", "類別"}
+
+
+@dataclass(frozen=True)
+class Twin:
+    """An indicator row and a sentence that state the same figure."""
+
+    row: int  # passage id of the row
+    passage: int  # passage id of the sentence
+    position: int  # the sentence's position among its passage's sentences
+    column: str  # the row's column whose value the sentence states
+
+
+def _numbers(text: str) -> set[str]:
+    return {n for n in _NUMBER.findall(normalize(text)) if not _YEAR.fullmatch(n)}
+
+
+def _clauses(sentence: str) -> list[tuple[str, str]]:
+    """Each number of a sentence with the clause leading up to it (normalised)."""
+    text = normalize(sentence)
+    out = []
+    for m in _NUMBER.finditer(text):
+        if not _YEAR.fullmatch(m.group(1)):
+            before = text[:m.start()]
+            start = _CLAUSE_START.match(before)
+            out.append((m.group(1), before[start.end() if start else 0:]))
+    return out
+
+
+def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
+                 sentences: Iterable[tuple[Passage, int, str]],
+                 tokenize: Callable[[str], list[str]],
+                 term_weights: Callable[[list[str]], dict[str, float]]) -> list[Twin]:
+    """Every (row, sentence) pair stating one figure. `rows`: indicator rows with their
+    (column, value) cells; `sentences`: prose sentences and list items with their positions."""
+    by_number: dict[str, list[tuple[Passage, int, frozenset[str]]]] = {}
+    for passage, position, sentence in sentences:
+        for number, clause in _clauses(sentence):
+            by_number.setdefault(number, []).append((passage, position, frozenset(tokenize(clause))))
+    twins = []
+    for row, cells in rows:
+        name = [t for t in tokenize(normalize(_UNIT.sub("", row.place.title))) if len(t) > 1]
+        weights = term_weights(name)
+        total = sum(weights.values())
+        if not total:
+            continue
+        for column, value in cells:
+            if column in _NOT_VALUES:
+                continue
+            for number in _numbers(value):
+                for passage, position, tokens in by_number.get(number, ()):
+                    held = sum(w for t, w in weights.items() if t in tokens) / total
+                    if held >= TWIN_NAME_COVERAGE:
+                        twins.append(Twin(row.id, passage.id, position, column))
+    return list(dict.fromkeys(twins))
