@@ -82,6 +82,10 @@ _TOTAL_ROW = re.compile(r"^(合计|总计)")
 _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are|\blist\b")
+# An interrogative of a question's own (a follow-up that has one asks its own question).
+_OWN_QUESTION = re.compile(
+    r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
+    r"(?! about)", re.IGNORECASE)
 MAX_LISTED_ROWS = 10
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
@@ -154,16 +158,15 @@ class ExtractiveAnswerer:
         """
         question = check_question(question)
         script = script or detect_script(question)
-        earlier = [t for t in (self._clean_turn(h) for h in history) if t is not None]
+        earlier = self._resolved_turns([t for t in (self._clean_turn(h) for h in history)
+                                        if t is not None])
         if earlier and not earlier[-1].items and ordinal_reference(question):
             # 第二个呢 refers to what the previous answer listed: answer it again to know
             before = self.answer(earlier[-1].question, earlier[:-1], script)
             earlier[-1] = Turn(earlier[-1].question, before.items)
             if not before.items and (enumerated := self._enumerated(before, question, script)):
                 return enumerated
-        resolved = resolve_follow_up(question, earlier, self.plan_terms,
-                                     lambda phrase: normalize(phrase) in self.plan_text,
-                                     self.content_words)
+        resolved = self._resolve(question, earlier)
         if resolved != question and earlier:
             resolved = self._swap_named_row(question, earlier[-1].question) or resolved
         # a follow-up's own words (其中农村的, 那珠宝, 投资多少) are what it asks: they weigh more
@@ -197,6 +200,20 @@ class ExtractiveAnswerer:
             chart=next((p.chart for p in answered if p.chart), None),
             **common,
         )
+
+    def _resolve(self, question: str, earlier: Sequence[Turn]) -> str:
+        return resolve_follow_up(question, earlier, self.plan_terms,
+                                 lambda phrase: normalize(phrase) in self.plan_text,
+                                 self.content_words)
+
+    def _resolved_turns(self, turns: list[Turn]) -> list[Turn]:
+        """Earlier turns as understood in their own context: 'How big is its site?' after a
+        question about the stadium is a question about the stadium, so 'when is it built?' that
+        follows it is too. Each turn is resolved against the ones before it, already resolved."""
+        out: list[Turn] = []
+        for turn in turns:
+            out.append(Turn(self._resolve(turn.question, out), turn.items) if out else turn)
+        return out
 
     def _enumerated(self, before: Answer, question: str, script: str) -> Answer | None:
         """'第四个是什么?' after an answer quoting a place that counts its points in the plan's
@@ -329,7 +346,10 @@ class ExtractiveAnswerer:
         if chosen and not refusal and self._figure_missing(chosen, own or question, years,
                                                            number_question, focus):
             refusal = "no_figure"
-        listed = self._listed_rows(question, chosen)
+        # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
+        # though the previous question did; one that only names a topic (旧城改造呢?) does
+        asks = own if own is not None and _OWN_QUESTION.search(normalize(own)) else question
+        listed = self._listed_rows(asks, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:
             chosen = listed
@@ -362,7 +382,7 @@ class ExtractiveAnswerer:
                         number_question: bool, focus: frozenset[str]) -> bool:
         """A figure is asked for and the best sentences do not give it: a year's figure they date
         to other years only; an amount (`asked`: a follow-up's own words) they hold no figure for;
-        a follow-up's amount of something (职工, 总投资) none of them names."""
+        a follow-up's amount of something it names in its own words (职工, 总投资) none of them names."""
         if years and number_question and _other_years_only(chosen, years):
             return True
         if not _AMOUNT_QUESTION.search(normalize(asked)):
@@ -370,8 +390,9 @@ class ExtractiveAnswerer:
         if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
             return True
         no_topic = self.scope.district_names | set(self.scope.period_names)
+        typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
-                     and t not in no_topic}
+                     and t not in no_topic and t in typed}
         return not _holds_any(chosen, own_terms)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:

@@ -29,6 +29,13 @@ ASPECT_WORDS = frozenset(
     """规模 产值 总量 数量 面积 时间 进度 比例 比重 增长 增速 目标 投资 总投资 预计 计划 完成 建成
     开工 新增 占地 位置 地点 范围 情况 措施 现状 定位 方向 作用 内容 多大 多长 多高 多少 几多""".split()
 )
+# English pronouns that point back (when is it built? how much is still to be built there?);
+# not the "there" of "is there", nor the "it" of "is it true that".
+_ENGLISH_ANAPHOR = re.compile(
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )(?<!\bbe )\bthere\b(?! (is|are|was|were|be)\b)"
+    r"|\b(it|its|they|them|their|those|these)\b(?! (is|are) (true|possible|planned) that)",
+    re.IGNORECASE,
+)
 _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
 # 农村的呢? / 農村嘅呢?: a modifier whose noun is left out — the previous question's (垃圾分类呢?
 # names a topic of its own and stands alone)
@@ -112,7 +119,8 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     core = _core(text)
     bare = _without_ordinal(_YEAR.sub(" ", core))
     terms = whole_terms([t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()])
-    if _BACK_REFERENCE.match(text) or ordinal_reference(text) or _HEADLESS.search(text):
+    if (_BACK_REFERENCE.match(text) or ordinal_reference(text) or _HEADLESS.search(text)
+            or _ENGLISH_ANAPHOR.search(text)):
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
     return bool(_ELLIPTIC_END.search(text)) and not terms

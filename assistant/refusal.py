@@ -133,7 +133,7 @@ _LIVE = re.compile(
     r"|实际.{0,8}(现在|目前|今年|最新)|(现在|目前|今年|最新).{0,8}实际"
     r"|today|tomorrow|yesterday|this week|next week|right now|latest news|"
     r"who is the (mayor|head|party secretary)|next (bus|train)|\bcurrent(ly)?\b"
-    r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|cost|price)"
+    r"|(what|how)('s| is| will be) the weather|how much (is|are|does|do|will)\b.{0,24}\b(ticket|fare|price)"
     # the state of a service now: queues, jams, suspensions, delays, free places
     r"|而家|等多久|堵不堵|堵唔堵|塞不塞|塞唔塞|塞车|停运|延误|空床位|空位|余票"
     r"|at the moment|\bdelay(ed|s)?\b",

@@ -15,13 +15,15 @@ def terms(assistant):
 
 @pytest.mark.parametrize("question", ["那2035年呢？", "其中农村的呢？", "what about for kids?", "第二个呢",
                                       "农村嘅呢？",
-                                      "2035年呢?", "那個幾時起好？"])
+                                      "2035年呢?", "那個幾時起好？", "When will it open?",
+                                      "How many seats are there?"])
 def test_elliptic_questions_are_follow_ups(terms, question):
     assert is_follow_up(question, terms)
 
 
 @pytest.mark.parametrize("question", ["明天番禺会下雨吗", "垃圾分类呢？", "那番禺的地铁和高铁规划是怎样的？",
-                                      "How many 5G base stations by 2025?", "养老院够不够？"])
+                                      "How many 5G base stations by 2025?", "养老院够不够？",
+                                      "Is there a new library?"])
 def test_self_contained_questions_are_not_follow_ups(terms, question):
     assert not is_follow_up(question, terms)
 
@@ -263,3 +265,13 @@ def test_a_follow_up_asking_nothing_new_asks_the_previous_question_again(assista
     assert [c.place for c in again.claims] == [c.place for c in assistant.ask(previous).claims]
     kids = assistant.ask("what about for kids?", history=["What does the plan say about elderly care?"])
     assert kids.resolved_question not in (None, "What does the plan say about elderly care?")
+
+
+def test_a_follow_up_of_a_follow_up_keeps_the_first_topic(assistant):
+    # "How much will it cost?" is about the library; so is the pronoun of the question after it,
+    # which asks its own question (when), not for the list the first question's "which" asked
+    history = ["Which library project does the plan list for Panyu?", "How much will it cost?"]
+    answer = assistant.ask("When will it be finished?", history=history)
+    assert answer.resolved_question is not None and "library" in answer.resolved_question
+    assert answer.citations[0].column == 14 and answer.citations[0].row == 1
+    assert "2016—2021" in plain_text(answer)
