@@ -109,7 +109,11 @@ _PERSONAL = re.compile(
     r"|你(觉得|认为|睇).{0,30}(吗|嗎|唔|好不好|能不能|会不会|靠谱|值得)|靠谱吗|靠唔靠谱"
     r"|in your opinion|do you think"
     r"|我(的|嘅|个)?(社保|医保|公积金|养老金|保险|保单|账户|户口|工资卡)"
-    r"|\bmy ([\w-]+ ){0,3}(insurance|account|pension|policy|social security)\b",
+    r"|\bmy ([\w-]+ ){0,3}(insurance|account|pension|policy|social security)\b"
+    # what will happen to the asker's own child, rent or pay: a case, not a policy
+    r"|\b(can|will|could|would) my\b"
+    r"|我(的|嘅|家)?(孩子|小孩|个仔|个女|儿子|女儿|房租|租金|工资|人工|房子)\S{0,4}"
+    r"(能不能|可不可以|可唔可以|会不会|会唔会|能否)",
     re.IGNORECASE,
 )
 # Which particular school, hospital or shop is better: a which-question with a comparison.
@@ -139,16 +143,20 @@ _LIVE = re.compile(
     r"|at the moment|\bdelay(ed|s)?\b",
     re.IGNORECASE,
 )
-# How to reach an office: a five-year plan holds no phone numbers, addresses or web sites.
+# How to reach or use an office or facility: a five-year plan holds no phone numbers, addresses,
+# web sites, opening hours or fees.
 _CONTACT = re.compile(
-    r"电话\S{0,2}(是|系|多少|几多|号码)|热线|地址|门牌|网址|邮箱|公众号"
+    r"电话\S{0,2}(是|系|多少|几多|号码)|热线|地址|门牌|网址|邮箱|公众号|开放时间|营业时间"
+    r"|(收费|学费|月费|费用)\S{0,4}(多少|几多|几钱|标准)|\bopening (hours|times)\b"
+    r"|\b(what|how much) (are|is|will be) the ([\w-]+ ){0,2}(fees?|tuition)\b"
     r"|\b(phone number|telephone|hotline|e-?mail|website)\b"
     r"|\b(street|postal|mailing) address|\baddress (of|for)\b|\bwhat('s| is) the address",
     re.IGNORECASE,
 )
 # A day or date: the plan schedules by years and periods (2021—2023年), never by day.
 _EXACT_DATE = re.compile(
-    r"哪一天|哪天|边日|几月几(号|日)|具体日期|具体(几|哪)号|\b(what|which|exact) (date|day)\b",
+    r"哪一天|哪天|边日|几月几(号|日)|具体日期|具体(几|哪)号|(开业|开馆|开幕|开通)日期"
+    r"|\b(what|which|exact) (date|day)\b|\bexact\b.{0,20}\bdate\b|\bopening date\b",
     re.IGNORECASE,
 )
 _ASKS_POLICY = re.compile(r"规划|纲要|政策|措施|plan|polic", re.IGNORECASE)
@@ -172,7 +180,10 @@ _PAST_EVENT = re.compile(r"开通了|已经|最近|今年|去年|目前|现在|�
 # the plan was written before, it cannot know.
 _OUTCOME = re.compile(
     r"(最终|最后|实际|到底)(是)?(哪一?年|哪天|什么时候|几时|有没有|达到|完成|实现)"
-    r"|\b(happened|actually|did .{0,30}(reach|achieve|open|finish|complete|meet))\b",
+    r"|\b(happened|actually|did .{0,30}(reach|achieve|open|finish|complete|meet))\b"
+    # whether it is built or open by now: 建好了吗, 开咗未, has it opened yet
+    r"|(建好|建成|落成|完工|开通|开业|开馆|启用|通车)(了|咗)(吗|嗎|没|未|冇|沒)"
+    r"|\b(has|have|is|are)\b.{0,40}\b(yet|already)\b",
     re.IGNORECASE,
 )
 # Places a resident may ask about instead of the plan's district: Guangzhou's other districts,
@@ -182,6 +193,10 @@ _OTHER_PLACES = """
     江门 惠州 肇庆 清远 汕头 湛江 韶关 广东省 香港 澳门 台湾 杭州 南京 苏州 成都 武汉 西安 长沙 厦门 顺德 南海
     前海 横琴 美国 英国 日本 韩国 加拿大 澳洲 澳大利亚 新加坡 欧洲 泰国
 """.split()
+# A comparison with another place: the plan measures its district against its own past and
+# targets, never against another district or city.
+_COMPARISON = re.compile(r"比较|相比|对比|比起|(跟|和|与|同)\S{0,8}比|(高|多|好|快)还是|差距"
+                         r"|\bthan\b|\bcompared?\b|\bcomparison\b|\bversus\b|\bvs\b", re.IGNORECASE)
 # The plan's own short forms for a place: 港澳 speaks of Hong Kong and Macao together.
 _ALIASES = {"香港": ("港澳", "香港"), "澳门": ("港澳", "澳门"), "佛山": ("广佛", "佛山")}
 _ENGLISH_PLACES = {"guangdong": "广东省", "hong": "香港", "macau": "澳门", "macao": "澳门",
@@ -240,11 +255,13 @@ def refusal_reason(question: str, evidence: Evidence, scope: PlanScope, plan_tex
 def _other_place(simplified: str, spaced: str, evidence: Evidence, scope: PlanScope,
                  plan_text: str) -> str | None:
     """Another place asked for its own sake; one the retrieved passages name in context is fine."""
-    if scope.district_short and normalize(scope.district_short) in simplified:
-        return None
     words = set(re.findall(r"[a-z]+", spaced))
     named = [n for n in _OTHER_PLACES if n in simplified]
     named += [zh for en, zh in _ENGLISH_PLACES.items() if en in words]
+    if named and (_COMPARISON.search(spaced) or any(f"比{name}" in simplified for name in named)):
+        return "other_place"  # measured against another place
+    if scope.district_short and normalize(scope.district_short) in simplified:
+        return None
     for name in named:
         if name not in plan_text:
             return "other_place"  # the plan never mentions it
