@@ -510,15 +510,18 @@ class ExtractiveAnswerer:
         """The other statement of a figure a quoted sentence states (its indicator row, or the
         sentence of the text that states the row's figure), unless already quoted; the first
         quoted sentence that has one. From a row, the sentence must state the column asked for
-        (the year, 目标, 增速) when the question names one."""
+        (the year, 目标, 增速) when the question names one the table has."""
         quoted = {(c.passage.id, c.position) for c in chosen}
         asked = normalize(question)
         wanted = {n for hint, names in _TABLE_HINTS.items() if hint in asked for n in names}
         wanted |= set(years)
         for c in chosen:
             if c.passage.kind == "row":
+                table = self._table(c.passage)
+                asked_columns = {h for h in (table.header if table else ()) if any(w in h for w in wanted)}
                 twins = [t for t in self.twins.get((c.passage.id, 0), [])
-                         if not wanted or any(w in t.column for w in wanted)]
+                         if not asked_columns or t.column in asked_columns]
+                twins.sort(key=lambda t: "目標" not in t.column)  # unasked: the plan's target
                 found = [(self.passages[t.passage], t.position) for t in twins]
             else:
                 found = [(self.passages[t.row], 0) for t in self.twins.get((c.passage.id, c.position), [])]
