@@ -117,12 +117,15 @@ _PERSONAL = re.compile(
     re.IGNORECASE,
 )
 # Which particular school, hospital or shop is better: a which-question with a comparison.
+# A judgement of worth (最好, 最出名, best), not a measure the plan may give (投资最多, 最大).
 _RANKING = re.compile(
-    r"(哪|边)(家|间|所|个|位|条)?.{0,12}(最|好些|好啲|厉害|出名|好吃|好玩|口碑|排第一)"
+    r"(哪|边)(家|间|所|个|位|条)?.{0,12}"
+    r"(最(好|厉害|出名|有名|抵|靓|正|叻|难|适合|便宜|贵|差|强|受欢迎)|好些|好啲|厉害|出名|好吃|好玩|口碑|排第一)"
     r"|(哪|边)(家|间|所|个|位|条).{0,4}(更好|较好|更强)"
     r"|(最|更)(好|厉害|强|差|难|便宜|贵|出名|正|靓|好吃|好玩).{0,10}(是哪|哪|边)"
     r"|(推荐|推介|介绍)(一|几|个|间|家|所|些|下)|(推荐|推介)[?？!。 ]*$|有什么好(吃|食|玩)的|排名|排行|哪家强"
-    r"|\b(recommend|best|top \d+|top (three|five|ten)|ranking|rank|ranked)\b"
+    r"|\b(recommend|top \d+|top (three|five|ten)|ranking|rank|ranked)\b"
+    r"|\bbest\b(?![- ](way|use|practices?|known|able|placed|of)\b)"
     r"|\bthe most (fun|popular|famous)\b",
     re.IGNORECASE,
 )

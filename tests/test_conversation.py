@@ -175,6 +175,8 @@ def test_contact_dates_service_state_and_unreported_years_are_refused(assistant,
 @pytest.mark.parametrize("question", [
     "老是接到诈骗电话，规划有没有说打击？", "Will I be able to handle most government services on my phone?",
     "How does the plan address air pollution?", "2025年5G基站数量目标是多少？",
+    # a measure the plan gives, not a judgement of worth: no ranking
+    "哪个镇街的重点产业最多？", "What is the best way the plan supports small shops?",
 ])
 def test_the_same_words_in_a_plan_question_are_answered(assistant, question):
     assert not assistant.ask(question).refused
