@@ -61,10 +61,14 @@ def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
                  term_weights: Callable[[list[str]], dict[str, float]]) -> list[Twin]:
     """Every (row, sentence) pair stating one figure. `rows`: indicator rows with their
     (column, value) cells; `sentences`: prose sentences and list items with their positions."""
+    rows = list(rows)
+    values = {n for _, cells in rows for column, value in cells if column not in _NOT_VALUES
+              for n in _numbers(value)}
     by_number: dict[str, list[tuple[Passage, int, frozenset[str]]]] = {}
     for passage, position, sentence in sentences:
         for number, clause in _clauses(sentence):
-            by_number.setdefault(number, []).append((passage, position, frozenset(tokenize(clause))))
+            if number in values:  # only clauses that may state a row's figure are cut into words
+                by_number.setdefault(number, []).append((passage, position, frozenset(tokenize(clause))))
     twins = []
     for row, cells in rows:
         name = [t for t in tokenize(normalize(_UNIT.sub("", row.place.title))) if len(t) > 1]
