@@ -28,7 +28,7 @@ from .followups import (
 )
 from .glossary import Glossary
 from .normalize import detect_script, normalize
-from .outline import Outline, Place, Table, cn_numeral
+from .outline import Outline, Place, Row, Table, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import (
@@ -142,7 +142,8 @@ class ExtractiveAnswerer:
         tokenizer = searcher.index.tokenizer
         headers = {h for table in outline.tables for h in table.header}
         self.aspects = ASPECT_WORDS | {t for h in headers for t in tokenizer(h) if not t.isdigit()}
-        # figures stated both in an indicator row and in a sentence: either quotes the other
+        # figures stated both in an indicator row and in a sentence: either quotes the other;
+        # keyed by (row passage, 0) and by (sentence's passage, position) — passage ids differ
         self.twins: dict[tuple[int, int], list[Twin]] = {}
         for twin in self._figure_twins():
             self.twins.setdefault((twin.row, 0), []).append(twin)
@@ -492,16 +493,22 @@ class ExtractiveAnswerer:
         return slice(start, start + len(passage.sentences))
 
     # tables ------------------------------------------------------------------------------------
+    def _row(self, passage: Passage) -> tuple[Table, Row] | None:
+        """A row passage's table and row (sub-rows included)."""
+        table = self._table(passage)
+        if table is None:
+            return None
+        row = next((r for r in table.all_rows()
+                    if r.place == passage.place and r.place.title == passage.place.title), None)
+        return (table, row) if row is not None else None
+
     def _figure_twins(self) -> list[Twin]:
         rows = []
         for passage in self.passages:
-            if passage.kind == "row" and passage.place.appendix is not None:
-                table, row = self._table(passage), None
-                if table is not None:
-                    row = next((r for r in table.all_rows() if r.place == passage.place
-                                and r.place.title == passage.place.title), None)
-                if row is not None:
-                    rows.append((passage, tuple(zip(table.header, row.cells, strict=True))))
+            found = self._row(passage) if passage.kind == "row" and passage.place.appendix else None
+            if found is not None:
+                table, row = found
+                rows.append((passage, tuple(zip(table.header, row.cells, strict=True))))
         sentences = [(p, i, sentence) for p in self.passages if p.kind in ("paragraph", "item")
                      for i, sentence in enumerate(p.sentences)]
         return figure_twins(rows, sentences, self.searcher.index.tokenizer, self.searcher.term_weights)
@@ -512,9 +519,7 @@ class ExtractiveAnswerer:
         quoted sentence that has one. From a row, the sentence must state the column asked for
         (the year, 目标, 增速) when the question names one the table has."""
         quoted = {(c.passage.id, c.position) for c in chosen}
-        asked = normalize(question)
-        wanted = {n for hint, names in _TABLE_HINTS.items() if hint in asked for n in names}
-        wanted |= set(years)
+        wanted = _asked_columns(question) | set(years)
         for c in chosen:
             if c.passage.kind == "row":
                 table = self._table(c.passage)
@@ -549,15 +554,11 @@ class ExtractiveAnswerer:
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked
         column first."""
-        table = self._table(passage)
-        row = None
-        if table is not None:
-            row = next((r for r in table.all_rows()
-                        if r.place == passage.place and r.place.title == passage.place.title), None)
-        if row is None:
+        found = self._row(passage)
+        if found is None:
             return passage.text, None
-        asked = normalize(question)
-        wanted = {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
+        table, row = found
+        wanted = _asked_columns(question)
         pairs = [(h, v) for h, v in zip(table.header, row.cells, strict=True)
                  if v and h not in NAMING_COLUMNS and h != "類別"]
         first = [(h, v) for h, v in pairs if any(w in h for w in wanted)]
@@ -609,6 +610,12 @@ class ExtractiveAnswerer:
 
     def _suggestions(self, parts: list[_Part]) -> list[Place]:
         return list(dict.fromkeys(p for part in parts for p in part.located))[:MAX_SUGGESTIONS]
+
+
+def _asked_columns(question: str) -> set[str]:
+    """The table columns a question asks for (目标 → 規劃目標), by _TABLE_HINTS."""
+    asked = normalize(question)
+    return {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
 
 
 def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
