@@ -143,7 +143,7 @@ class ExtractiveAnswerer:
         headers = {h for table in outline.tables for h in table.header}
         self.aspects = ASPECT_WORDS | {t for h in headers for t in tokenizer(h) if not t.isdigit()}
         # figures stated both in an indicator row and in a sentence: either quotes the other;
-        # keyed by (row passage, 0) and by (sentence's passage, position) — passage ids differ
+        # keyed by each side's (passage id, sentence position) — a row is its passage's sentence 0
         self.twins: dict[tuple[int, int], list[Twin]] = {}
         for twin in self._figure_twins():
             self.twins.setdefault((twin.row, 0), []).append(twin)
@@ -521,18 +521,17 @@ class ExtractiveAnswerer:
         quoted = {(c.passage.id, c.position) for c in chosen}
         wanted = _asked_columns(question) | set(years)
         for c in chosen:
+            twins = self.twins.get((c.passage.id, c.position), [])
             if c.passage.kind == "row":
                 table = self._table(c.passage)
                 asked_columns = {h for h in (table.header if table else ()) if any(w in h for w in wanted)}
-                twins = [t for t in self.twins.get((c.passage.id, 0), [])
-                         if not asked_columns or t.column in asked_columns]
-                twins.sort(key=lambda t: "目標" not in t.column)  # unasked: the plan's target
-                found = [(self.passages[t.passage], t.position) for t in twins]
-            else:
-                found = [(self.passages[t.row], 0) for t in self.twins.get((c.passage.id, c.position), [])]
-            for passage, position in found:
-                if (passage.id, position) not in quoted:
-                    return _Candidate(passage, passage.sentences[position], position, 0.0, frozenset())
+                twins = sorted((t for t in twins if not asked_columns or t.column in asked_columns),
+                               key=lambda t: "目標" not in t.column)  # unasked: the plan's target
+            for t in twins:
+                other = (t.passage, t.position) if t.row == c.passage.id else (t.row, 0)
+                if other not in quoted:
+                    passage = self.passages[other[0]]
+                    return _Candidate(passage, passage.sentences[other[1]], other[1], 0.0, frozenset())
         return None
 
     def _table(self, passage: Passage) -> Table | None:

@@ -17,13 +17,14 @@ from dataclasses import dataclass
 
 from .normalize import normalize
 from .passages import NAMING_COLUMNS, Passage
+from .retrieval import term_coverage
+from .scope import YEAR
 from .tuning import TWIN_NAME_COVERAGE
 
 __all__ = ["Twin", "figure_twins"]
 
 # A number standing whole (88, 3.4, 2278.28; not the 2.5 of PM2.5's name, nor part of 1826).
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
-_YEAR = re.compile(r"(19|20)\d\d")
 _CLAUSE_START = re.compile(r".*[,，;；:：。!?！？]")
 _UNIT = re.compile(r"\([^()]*\)$")  # 5G基站數量(萬座): the unit is no part of the name
 _NOT_VALUES = NAMING_COLUMNS | {"單位", "類別"}
@@ -39,20 +40,20 @@ class Twin:
     column: str  # the row's column whose value the sentence states
 
 
-def _numbers(text: str) -> set[str]:
-    return {n for n in _NUMBER.findall(normalize(text)) if not _YEAR.fullmatch(n)}
-
-
 def _clauses(sentence: str) -> list[tuple[str, str]]:
     """Each number of a sentence with the clause leading up to it (normalised)."""
     text = normalize(sentence)
     out = []
     for m in _NUMBER.finditer(text):
-        if not _YEAR.fullmatch(m.group(1)):
+        if not YEAR.fullmatch(m.group(1)):
             before = text[:m.start()]
             start = _CLAUSE_START.match(before)
             out.append((m.group(1), before[start.end() if start else 0:]))
     return out
+
+
+def _numbers(text: str) -> set[str]:
+    return {number for number, _ in _clauses(text)}
 
 
 def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
@@ -73,15 +74,11 @@ def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
     for row, cells in rows:
         name = [t for t in tokenize(normalize(_UNIT.sub("", row.place.title))) if len(t) > 1]
         weights = term_weights(name)
-        total = sum(weights.values())
-        if not total:
-            continue
         for column, value in cells:
             if column in _NOT_VALUES:
                 continue
             for number in _numbers(value):
                 for passage, position, tokens in by_number.get(number, ()):
-                    held = sum(w for t, w in weights.items() if t in tokens) / total
-                    if held >= TWIN_NAME_COVERAGE:
+                    if term_coverage(weights, tokens) >= TWIN_NAME_COVERAGE:
                         twins.append(Twin(row.id, passage.id, position, column))
     return list(dict.fromkeys(twins))
