@@ -186,7 +186,7 @@ _OUTCOME = re.compile(
     r"|\b(happened|actually|did .{0,30}(reach|achieve|open|finish|complete|meet))\b"
     # whether it is built or open by now: 建好了吗, 开咗未, has it opened yet
     r"|(建好|建成|落成|完工|开通|开业|开馆|启用|通车)(了|咗)(吗|嗎|没|未|冇|沒)"
-    r"|\b(has|have|is|are)\b.{0,40}\b(yet|already)\b",
+    r"|\b(has|have|is|are)\b.{0,40}\byet\b",
     re.IGNORECASE,
 )
 # Places a resident may ask about instead of the plan's district: Guangzhou's other districts,

@@ -177,6 +177,8 @@ def test_contact_dates_service_state_and_unreported_years_are_refused(assistant,
     "How does the plan address air pollution?", "2025年5G基站数量目标是多少？",
     # a measure the plan gives, not a judgement of worth: no ranking
     "哪个镇街的重点产业最多？", "What is the best way the plan supports small shops?",
+    # what was already done by 2020 is the plan's own report, not news it cannot know
+    "Has Panyu already created any beautiful villages?",
 ])
 def test_the_same_words_in_a_plan_question_are_answered(assistant, question):
     assert not assistant.ask(question).refused
