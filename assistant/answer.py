@@ -91,6 +91,7 @@ class Claim:
     text: str
     place: Place
     also: tuple[Place, ...] = ()  # further places the same sentence cites (an LLM's [1,2])
+    english: str = ""  # the team's English of the sentence (translations.py), for English readers
 
     @property
     def places(self) -> tuple[Place, ...]:

@@ -102,6 +102,7 @@ _REFERENCE_WORDS = re.compile(
 _GENERIC = set("讲 说 写 内容 主要 关于 介绍 讲的 什么 哪些 总结 概括 有 包括 看看 列出".split())
 _LEAD_IN = re.compile(r"[:：]\s*$")
 _ITEM_PREFIX = re.compile(r"^專欄\d+ \S+ 第\d+項 (.+)$")
+_ENGLISH_ITEM_PREFIX = re.compile(r"^(Box|Appendix) \d+\b.*?\bitem \d+[,:]\s*")  # its English
 
 
 @dataclass(frozen=True)
@@ -226,10 +227,12 @@ class ExtractiveAnswerer:
         places = list(dict.fromkeys(c.place for c in before.claims))
         for place in places:  # the quoted places first, every passage of each in reading order
             for passage in (p for p in self.passages if p.place == place):
-                for sentence in passage.sentences:
+                for position, sentence in enumerate(passage.sentences):
                     if normalize(sentence).startswith(opening):
                         source = Source(place, passage.text, 1.0, (sentence,))
-                        return Answer(claims=(Claim(sentence, place),), sources=(source,),
+                        english = self.searcher.translations.sentence(passage.id, position)
+                        claim = Claim(sentence, place, english=english)
+                        return Answer(claims=(claim,), sources=(source,),
                                       question=question, script=script, scope=self.scope,
                                       resolved_question=f"{before.question} {question}")
         return None
@@ -339,8 +342,12 @@ class ExtractiveAnswerer:
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
         years = frozenset(YEAR.findall(question))
         total = bool(_TOTAL_QUESTION.search(normalize(question)))
+        own_words = set(english_words(own)) if own else set()
+        english = {w: v * (FOCUS_WEIGHT if w in own_words else 1.0)
+                   for w, v in searcher.english_keys.word_weights(question).items()}
         chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
-                                          scores.sentence, years, mapped_share(question), total))
+                                          scores.sentence, years, mapped_share(question), total,
+                                          english))
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
@@ -357,15 +364,19 @@ class ExtractiveAnswerer:
         elif chosen and not refusal and (twin := self._twin(chosen, question, years)):
             chosen = [*chosen, twin]
         claims, chart = [], None
+        translations = searcher.translations
         for c in chosen:
+            english = _strip_english_prefix(translations.sentence(c.passage.id, c.position))
             if listed and c.passage.id != listed_best:  # the other rows: named, in plan order
-                claims.append(Claim(f"{c.passage.place.title}。", c.passage.place))
+                title = c.passage.place.title
+                named = self.glossary.title(title)
+                claims.append(Claim(f"{title}。", c.passage.place, english=named and f"{named}."))
             elif c.passage.kind == "row":
                 text, row_chart = self._table_sentence(c.passage, question)
                 chart = chart or row_chart
-                claims.append(Claim(text, c.passage.place))
+                claims.append(Claim(text, c.passage.place, english=english))
             else:
-                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place))
+                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place, english=english))
         quotes: dict[int, list[str]] = {}
         for c in chosen:
             quotes.setdefault(c.passage.id, []).append(c.sentence)
@@ -440,7 +451,8 @@ class ExtractiveAnswerer:
     # sentences ---------------------------------------------------------------------------------
     def _candidates(self, hits: list[Hit], weights: dict[str, float], number_question: bool,
                     similarity: np.ndarray | None, years: frozenset[str] = frozenset(),
-                    share: float = 1.0, total: bool = False) -> list[_Candidate]:
+                    share: float = 1.0, total: bool = False,
+                    english: dict[str, float] | None = None) -> list[_Candidate]:
         """Every sentence of the best passages, scored: rarity-weighted question terms it holds
         (any script: both sides are normalised), its cosine to the question (English and
         colloquial questions share few words with it), and its passage's rank. A question that
@@ -448,7 +460,9 @@ class ExtractiveAnswerer:
         cannot answer it (a 2035 question is answered from the 2035 vision, not the 2025 table).
         Keywords weigh as much as the question they stand for (`share`: an English question's
         mapped words may be one of eight, and "water" alone must not pick the sentence). A
-        question asking a `total` prefers the table's total row to the parts it adds up."""
+        question asking a `total` prefers the table's total row to the parts it adds up. An English
+        question's own words (`english`, rarity-weighted) count where the sentence's English holds
+        them, as much as the Chinese terms they were mapped to would."""
         lexical_weight = LEXICAL_WEIGHT * share
         top = hits[0].score if hits and hits[0].score > 0 else 1.0
         sentence_tokens = self.searcher.sentence_tokens
@@ -465,10 +479,13 @@ class ExtractiveAnswerer:
             start = int(self.sentence_start[hit.passage.id])
             for pos, sentence in enumerate(hit.passage.sentences):
                 terms = sentence_tokens[start + pos] & weights.keys()
-                lexical = term_coverage(weights, terms)
+                lexical = lexical_weight * term_coverage(weights, terms)
+                if english:
+                    lexical = max(lexical, LEXICAL_WEIGHT * self.searcher.english_keys.sentence_coverage(
+                        english, hit.passage.id, pos))
                 semantic = (0.0 if similarity is None
                             else (float(similarity[start + pos]) - low) / spread)
-                score = (lexical_weight * lexical + (1 - LEXICAL_WEIGHT) * prior
+                score = (lexical + (1 - LEXICAL_WEIGHT) * prior
                          + SENTENCE_SIMILARITY_WEIGHT * semantic - RANK_PENALTY * rank)
                 if number_question and _DIGIT.search(sentence):
                     score += NUMBER_BONUS
@@ -692,6 +709,11 @@ def _strip_item_prefix(sentence: str) -> str:
     """List items are stored as `專欄N title 第k項 name:text`; the answer quotes `name:text`."""
     m = _ITEM_PREFIX.match(sentence)
     return m.group(1) if m else sentence
+
+
+def _strip_english_prefix(english: str) -> str:
+    """A row's or item's English without its table's name (`Box 4: …, item 2, `), as quoted."""
+    return _ENGLISH_ITEM_PREFIX.sub("", english, count=1)
 
 
 def _unique(claims) -> list[Claim]:

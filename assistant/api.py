@@ -22,6 +22,7 @@ from .outline import Outline, Place
 from .plans import load_plan
 from .retrieval import Hit, Located, Searcher
 from .settings import Settings
+from .translations import load_translations
 
 if TYPE_CHECKING:
     from .embedding import Embedder
@@ -65,8 +66,9 @@ class Assistant:
         `embedder`: an already loaded model to share (the plans of a library use one), instead
         of loading `model`.
 
-        Raises PlanFormatError (bad plan), ModelLoadError (model unavailable), GlossaryError (a
-        malformed glossary) or IndexUnusableError (index unusable and `rebuild` is off).
+        Raises PlanFormatError (bad plan), ModelLoadError (model unavailable), GlossaryError or
+        TranslationsError (a malformed glossary or translations file) or IndexUnusableError
+        (index unusable and `rebuild` is off).
         """
         from .embedding import Embedder
         from .llm import LLMRewriter
@@ -90,7 +92,10 @@ class Assistant:
                                     cache_dir=settings.cache_dir)
         _one_thread_for_queries()
         glossary = load_glossary(settings.glossary_path)
-        searcher = Searcher(index, embedder, glossary)
+        translations = load_translations(settings.translations_path, index.passages)
+        for line in translations.ignored:
+            log.warning(line)
+        searcher = Searcher(index, embedder, glossary, translations)
         # read in the background what the first questions would otherwise wait for
         threading.Thread(target=_warm_up, args=(searcher,), name="warm-up", daemon=True).start()
         return cls(settings, outline, index, searcher,

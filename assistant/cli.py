@@ -14,6 +14,7 @@ from .index import IndexUnusableError
 from .outline import PlanFormatError, outline_to_dict, outline_tree
 from .plans import PLANS, for_plan, load_plan, resolve_plan
 from .settings import Settings
+from .translations import TranslationsError, load_translations
 
 __all__ = ["main"]
 
@@ -72,6 +73,10 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
           f"questions; {m['dimension']}-d vectors of {m['model_id']} ({m['embedded']['fresh']} "
           f"embedded, {m['embedded']['cached']} from the cache), {m['build_seconds']} s")
     for line in index.expansion_report:
+        print(line)
+    translations = load_translations(settings.translations_path, index.passages)
+    print(f"translations: English for {len(translations)} of {len(index.passages)} passages")
+    for line in translations.ignored:
         print(line)
     return 0
 
@@ -271,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings = for_plan(settings, args.plan)
         return func(args, settings)
     except (PlanFormatError, UserError, IndexUnusableError, ModelLoadError, ExpansionsError,
-            GlossaryError) as err:
+            GlossaryError, TranslationsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

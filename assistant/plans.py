@@ -50,8 +50,9 @@ def load_plan(path: str | Path, plan: str = "") -> Outline:
 
 def for_plan(settings: Settings, name: str) -> Settings:
     """The settings for one plan of the library: its file and its own index folder. The resident
-    questions and the English glossary were written for the default plan only."""
+    questions, the English glossary and the translations were written for the default plan only."""
     if name == DEFAULT_PLAN:
         return settings
     path, plan = resolve_plan(name, settings.plan_path.parent)
-    return replace(settings, plan_path=path, plan=plan, expansions_path=None, glossary_path=None)
+    return replace(settings, plan_path=path, plan=plan, expansions_path=None, glossary_path=None,
+                   translations_path=None)

@@ -74,6 +74,14 @@ def claim_text(claim: Claim, script: str) -> str:
     return _convert(claim.text, script)
 
 
+def _in_english(answer: Answer) -> str:
+    """The quoted sentences in the team's English, for an English reader; '' when none has one.
+    Labelled as a translation: the quotes before it are the plan's own words."""
+    english = " ".join(c.english if c.english[-1] in ".?!;:" else f"{c.english}."
+                       for c in answer.claims if c.english)
+    return f"In English (our translation; the plan's own words are above): {english}" if english else ""
+
+
 def _english_lead(answer: Answer) -> str:
     place = answer.claims[0].place
     title = place.title_en or place.title
@@ -167,6 +175,8 @@ def plain_text(answer: Answer, script: str | None = None) -> str:
         lines = [refusal_message(answer.refusal, script, answer.scope)]
         if answer.claims:
             lines.append("".join(claim_text(c, script) + _tag(c.places, script) for c in answer.claims))
+            if script == "english" and (english := _in_english(answer)):
+                lines.append(english)
         if answer.suggestions and answer.refusal not in _NO_SUGGESTIONS:
             labels = "; ".join(p.label(ls) for p in answer.suggestions)
             lines.append(f"Closest sections: {labels}" if script == "english"
@@ -175,6 +185,8 @@ def plain_text(answer: Answer, script: str | None = None) -> str:
     body = "".join(claim_text(c, script) + _tag(c.places, script) for c in answer.claims)
     if script == "english" and answer.claims:
         body = f"{_english_lead(answer)}\n{body}"
+        if english := _in_english(answer):
+            body += f"\n{english}"
     if answer.related:
         labels = "、".join(citation_label(p, script) for p in answer.related)
         body += ("\nSee also: " if script == "english" else _convert("\n另見:", script)) + labels
@@ -199,6 +211,8 @@ def chat_markdown(answer: Answer, script: str | None = None,
         return "".join(f"〔{linked(p)}〕" for p in places)
 
     claims = "".join(escape_md(claim_text(c, script)) + cite(c.places) for c in answer.claims)
+    if script == "english" and (english := _in_english(answer)):
+        claims += f"  \n*{escape_md(english)}*"
     if answer.refused:
         text = escape_md(refusal_message(answer.refusal, script, answer.scope))
         return text + (f"  \n{claims}" if claims else "")
@@ -226,7 +240,7 @@ def answer_json(answer: Answer, script: str | None = None) -> dict:
         "script": script,
         "refused": answer.refused,
         "refusal": answer.refusal,
-        "claims": [{"text": claim_text(c, script),
+        "claims": [{"text": claim_text(c, script), "english": c.english,
                     "citations": [_citation(p, ls) for p in c.places]} for c in answer.claims],
         "citations": [_citation(p, ls) for p in answer.citations],
         "passages": [{"citation": _citation(s.place, ls), "text": s.text,

@@ -36,6 +36,7 @@ from .tokens import (
     plain_english_words,
     spell_out,
 )
+from .translations import Translations
 from .tuning import (
     DENSE_FLOOR_QUANTILE,
     DENSE_WEIGHT,
@@ -183,7 +184,8 @@ class Searcher:
     (0) to the best (1.0); weights tuned on the development questions and our own held-out set.
     """
 
-    def __init__(self, index: PlanIndex, embedder: Embedder, glossary: Glossary | None = None):
+    def __init__(self, index: PlanIndex, embedder: Embedder, glossary: Glossary | None = None,
+                 translations: Translations | None = None):
         self.index = index
         self.embedder = embedder
         self.passages = index.passages
@@ -192,7 +194,9 @@ class Searcher:
         self.sentence_tokens = [frozenset(index.tokenizer(t)) for t in self.sentence_texts]
         self.expansion_owner = np.asarray([pid for pid, _ in index.expansion_questions], dtype=np.int64)
         self.glossary = glossary or Glossary()
-        self.english_keys = EnglishKeys(self.passages, index.expansion_questions, self.glossary)
+        self.translations = translations or Translations()
+        self.english_keys = EnglishKeys(self.passages, index.expansion_questions, self.glossary,
+                                        self.translations)
         # headings are part of each passage's tokens: section-title matches count in BM25
         self.passage_tokens = [frozenset(index.tokenizer(p.context_text)) for p in self.passages]
         self.abbreviations = defined_abbreviations(p.text for p in self.passages)

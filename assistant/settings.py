@@ -40,6 +40,7 @@ class Settings:
     embedding_model: str | None = None  # None: the bundled multilingual-e5-small
     expansions_path: Path | None = None  # resident-question expansions (corpus/expansions.jsonl)
     glossary_path: Path | None = None  # English titles of the headings (corpus/glossary_en.jsonl)
+    translations_path: Path | None = None  # the plan's sentences in English (corpus/translations_en.jsonl)
     llm: LLMSettings | None = None
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
@@ -62,7 +63,7 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """ASSISTANT_PLAN, ASSISTANT_INDEX_DIR, ASSISTANT_EXPANSIONS, ASSISTANT_GLOSSARY,
-        ASSISTANT_EMBEDDING_MODEL,
+        ASSISTANT_TRANSLATIONS, ASSISTANT_EMBEDDING_MODEL,
         ASSISTANT_LLM_{BASE_URL,MODEL,API_KEY,TIMEOUT}, ASSISTANT_HOST and ASSISTANT_PORT."""
         env = os.environ if env is None else env
 
@@ -76,6 +77,7 @@ class Settings:
             embedding_model=get("ASSISTANT_EMBEDDING_MODEL") or None,
             expansions_path=Path(get("ASSISTANT_EXPANSIONS") or corpus / "expansions.jsonl"),
             glossary_path=Path(get("ASSISTANT_GLOSSARY") or corpus / "glossary_en.jsonl"),
+            translations_path=Path(get("ASSISTANT_TRANSLATIONS") or corpus / "translations_en.jsonl"),
             llm=_llm(get("ASSISTANT_LLM_BASE_URL"), get("ASSISTANT_LLM_MODEL"),
                      get("ASSISTANT_LLM_API_KEY"), get("ASSISTANT_LLM_TIMEOUT")),
             host=get("ASSISTANT_HOST") or DEFAULT_HOST,

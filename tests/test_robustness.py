@@ -258,7 +258,7 @@ def pristine(robust_assistant, tmp_path_factory) -> Settings:
     if real.cache_dir.is_dir():  # a copy: a rebuild here embeds only what the real one has not
         shutil.copytree(real.cache_dir, root / "index" / "cache")
     copy = Settings(plan, root / "index", expansions_path=real.expansions_path,
-                    glossary_path=real.glossary_path)
+                    glossary_path=real.glossary_path, translations_path=real.translations_path)
     for _ in range(3):  # the real index may be swapped by a concurrent rebuild while we copy
         shutil.rmtree(copy.plan_index_dir, ignore_errors=True)
         shutil.copytree(real.plan_index_dir, copy.plan_index_dir)
@@ -282,7 +282,8 @@ def damaged(pristine, tmp_path, monkeypatch) -> Settings:
     plan = tmp_path / "plan.txt"
     shutil.copyfile(pristine.plan_path, plan)
     copy = Settings(plan, tmp_path / "index", expansions_path=pristine.expansions_path,
-                    glossary_path=pristine.glossary_path)
+                    glossary_path=pristine.glossary_path,
+                    translations_path=pristine.translations_path)
     pinned = PlanIndex.read_manifest(copy.plan_index_dir)["pipeline"]
     monkeypatch.setattr(index_module, "pipeline_sha256", lambda: pinned)
     return copy
@@ -440,7 +441,8 @@ def test_concurrent_asks_match_sequential(robust_assistant):
     follow_up = _key(robust_assistant.ask("那2035年呢?", history=["2025年地区生产总值要达到多少?"]))
     # a fresh Assistant over the same index: its lazy caches are first filled concurrently
     glossary = robust_assistant.answerer.glossary
-    searcher = Searcher(robust_assistant.index, robust_assistant.embedder, glossary)
+    searcher = Searcher(robust_assistant.index, robust_assistant.embedder, glossary,
+                        robust_assistant.searcher.translations)
     fresh = Assistant(robust_assistant.settings, robust_assistant.outline, robust_assistant.index,
                       searcher, ExtractiveAnswerer(robust_assistant.outline, searcher, glossary))
     calls = CONCURRENT * 2
