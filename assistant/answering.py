@@ -80,6 +80,19 @@ _TOTAL_ROW = re.compile(r"^(合计|总计)")
 # A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
 # that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
 _AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
+# What "how many/much" counts: the words up to the verb or preposition that follows them.
+_COUNTED = re.compile(
+    r"\bhow (?:many|much) ((?:(?!(?:will|would|are|is|were|was|does|do|did|has|have|had|can|could"
+    r"|should|per|in|by|for|to|of|at|on|there|be|get|go|does|from|with|under|over|each|the|a|an)\b)"
+    r"[a-z0-9][a-z0-9\-']*\s*){1,4})")
+# … and the words that name a quantity, a measure or its period rather than what is counted (how
+# much floor space, how many storeys, daily capacity): the plan states those in its own units
+# (平方米, 層, 萬噸/日), not these words
+_QUANTITY_WORDS = frozenset(
+    "money people persons time times years days months percent share total more new extra "
+    "additional space area floor floors storeys stories levels size length land square metres "
+    "meters kilometres kilometers hectares capacity volume amount number daily annual yearly "
+    "monthly average".split())
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are|\blist\b")
 # An interrogative of a question's own (a follow-up that has one asks its own question).
@@ -401,11 +414,25 @@ class ExtractiveAnswerer:
             return False
         if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
             return True
+        if self._counted_not_named(chosen, asked):
+            return True
         no_topic = self.scope.district_names | set(self.scope.period_names)
         typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
                      and t not in no_topic and t in typed}
         return not _holds_any(chosen, own_terms)
+
+    def _counted_not_named(self, chosen: list[_Candidate], asked: str) -> bool:
+        """"How many seats / hospital beds …?": what an English question counts is named in none
+        of the quoted sentences' English (a neighbouring figure — the stadium's floor area, the
+        physicians per 1,000 residents — is not the one asked). Unknown where they lack English."""
+        keys = self.searcher.english_keys
+        # a word the plan's English never uses (storeys) may be a synonym of one it does: unknown
+        counted = {w for w in _counted_words(asked) if keys.knows(w)}
+        english = [keys.sentence_words[c.passage.id][c.position] for c in chosen
+                   if c.position < len(keys.sentence_words[c.passage.id])]
+        return bool(counted) and len(english) == len(chosen) and not any(
+            counted & words for words in english)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that
@@ -632,6 +659,16 @@ def _asked_columns(question: str) -> set[str]:
     """The table columns a question asks for (目标 → 規劃目標), by _TABLE_HINTS."""
     asked = normalize(question)
     return {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
+
+
+def _counted_words(question: str) -> frozenset[str]:
+    """The words of what an English question counts (how many hospital beds → hospit, bed),
+    without quantity words that name no topic (how much money, how many people)."""
+    m = _COUNTED.search(question.lower())
+    if m is None:
+        return frozenset()
+    words = [w for w in m.group(1).split() if w not in _QUANTITY_WORDS]
+    return frozenset(english_words(" ".join(words)))
 
 
 def _choose(candidates: list[_Candidate]) -> list[_Candidate]:

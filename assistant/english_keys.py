@@ -76,6 +76,10 @@ class EnglishKeys:
         weights = self.word_weights(question)
         return out, sum(v for w, v in weights.items() if w in best) / sum(weights.values())
 
+    def knows(self, word: str) -> bool:
+        """Whether some passage's English key holds this (stemmed) word."""
+        return word in self._idf
+
     def word_weights(self, question: str) -> dict[str, float]:
         """An English question's words by rarity over the keys; an unknown word counts as rarest.
         Nothing for a Chinese question."""

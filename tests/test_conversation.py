@@ -195,6 +195,17 @@ def test_an_amount_the_plan_does_not_give_is_said_so_with_what_it_does_say(assis
     assert assistant.ask("番禺要打造哪几个商圈？").refusal is None
 
 
+def test_an_english_count_of_something_no_quoted_sentence_names_is_not_answered_with_another(assistant):
+    # the library's row counts books and reading seats, not parking spaces: its figures are not those
+    parking = assistant.ask("How many parking spaces will the new district library have?")
+    assert parking.refusal == "no_figure" and parking.claims[0].place.column == 14
+    # what is counted is named in the quoted sentence's English (smart lamp poles): answered
+    poles = assistant.ask("How many smart lamp poles will there be by 2025?")
+    assert not poles.refused and "0.7萬根" in plain_text(poles)
+    # a measure rather than a thing counted (floor area) is stated in the plan's own units
+    assert not assistant.ask("How much floor area will the new library have?").refused
+
+
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
     # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
     # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.
