@@ -35,6 +35,7 @@ __all__ = [
     "SCRIPT_CHOICES",
     "answer_messages",
     "chart_frame",
+    "chart_range",
     "clean_question",
     "create_app",
     "escape_md",
@@ -362,6 +363,13 @@ def answer_messages(answer: Answer, outline: Outline | None = None) -> list[dict
     return [message]
 
 
+def chart_range(chart: Chart) -> list[float]:
+    """The value axis from zero: an axis starting at the smaller value hides its bar (2020's 0.7
+    against 2025's 1.6 drew one bar only)."""
+    values = [float(v) for _, v in chart.points]
+    return [min(0.0, *values), max(0.0, *values) * 1.1 or 1.0]
+
+
 def chart_frame(chart: Chart, script: str = "traditional"):
     """A two-column DataFrame (项目, 数值) of an indicator row's values, in plan order."""
     import pandas as pd
@@ -678,7 +686,7 @@ def _chat_tab(library: Library, script_radio):
         if ls == "simplified":
             title, unit = to_simplified(title), to_simplified(unit)
         return (gr.update(value=chart_frame(answer.chart, ls), visible=True, label=title,
-                          y_title=f"数值{unit}"), cited_update)
+                          y_title=f"数值{unit}", y_lim=chart_range(answer.chart)), cited_update)
 
     def respond(message, history, choice, items, plan_choice):
         items = dict(items or {})

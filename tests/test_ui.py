@@ -14,6 +14,7 @@ from assistant.ui import (
     SOURCES_TITLE,
     answer_messages,
     chart_frame,
+    chart_range,
     clean_question,
     escape_md,
     escape_user_html,
@@ -156,6 +157,9 @@ def test_history_and_chart_helpers():
     assert list(frame.columns) == ["项目", "数值"] and frame["数值"].tolist() == [0.7, 1.6]
     simplified = chart_frame(Chart("人均預期壽命(歲)", "歲", (("2020年完成(預計)", 82.76),)), "simplified")
     assert simplified["项目"].tolist() == ["2020年完成(预计)"]
+    # the value axis starts at zero, so the smaller bar (0.7 against 1.6) is drawn too
+    low, high = chart_range(Chart("5G基站數量(萬座)", "萬座", (("2020年", 0.7), ("2025年", 1.6))))
+    assert low == 0.0 and high > 1.6
 
 
 def test_a_failing_assistant_never_shows_a_traceback(outline, caplog):
