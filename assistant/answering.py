@@ -365,7 +365,7 @@ class ExtractiveAnswerer:
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
         if chosen and not refusal and self._figure_missing(chosen, own or question, years,
-                                                           number_question, focus):
+                                                           number_question, focus, hits[:3]):
             refusal = "no_figure"
         # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
         # though the previous question did; one that only names a topic (旧城改造呢?) does
@@ -404,7 +404,8 @@ class ExtractiveAnswerer:
         return _Part(claims, sources, places, chart)
 
     def _figure_missing(self, chosen: list[_Candidate], asked: str, years: frozenset[str],
-                        number_question: bool, focus: frozenset[str]) -> bool:
+                        number_question: bool, focus: frozenset[str],
+                        hits: Sequence[Hit] = ()) -> bool:
         """A figure is asked for and the best sentences do not give it: a year's figure they date
         to other years only; an amount (`asked`: a follow-up's own words) they hold no figure for;
         a follow-up's amount of something it names in its own words (职工, 总投资) none of them names."""
@@ -414,7 +415,7 @@ class ExtractiveAnswerer:
             return False
         if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
             return True
-        if self._counted_not_named(chosen, asked):
+        if self._counted_not_named(chosen, asked, hits):
             return True
         no_topic = self.scope.district_names | set(self.scope.period_names)
         typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
@@ -422,17 +423,20 @@ class ExtractiveAnswerer:
                      and t not in no_topic and t in typed}
         return not _holds_any(chosen, own_terms)
 
-    def _counted_not_named(self, chosen: list[_Candidate], asked: str) -> bool:
+    def _counted_not_named(self, chosen: list[_Candidate], asked: str, hits: Sequence[Hit]) -> bool:
         """"How many seats / hospital beds …?": what an English question counts is named in none
         of the quoted sentences' English (a neighbouring figure — the stadium's floor area, the
-        physicians per 1,000 residents — is not the one asked). Unknown where they lack English."""
+        physicians per 1,000 residents — is not the one asked). Unknown where they lack English,
+        and where one of the best passages (`hits`) names it: the sentence chosen may be wrong."""
         keys = self.searcher.english_keys
         # a word the plan's English never uses (storeys) may be a synonym of one it does: unknown
         counted = {w for w in _counted_words(asked) if keys.knows(w)}
         english = [keys.sentence_words[c.passage.id][c.position] for c in chosen
                    if c.position < len(keys.sentence_words[c.passage.id])]
-        return bool(counted) and len(english) == len(chosen) and not any(
-            counted & words for words in english)
+        if not counted or len(english) < len(chosen):
+            return False
+        english += [words for h in hits for words in keys.sentence_words[h.passage.id]]
+        return not any(counted & words for words in english)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that
