@@ -379,7 +379,7 @@ class ExtractiveAnswerer:
         claims, chart = [], None
         translations = searcher.translations
         for c in chosen:
-            english = _strip_english_prefix(translations.sentence(c.passage.id, c.position))
+            said = _strip_english_prefix(translations.sentence(c.passage.id, c.position))
             if listed and c.passage.id != listed_best:  # the other rows: named, in plan order
                 title = c.passage.place.title
                 named = self.glossary.title(title)
@@ -387,9 +387,9 @@ class ExtractiveAnswerer:
             elif c.passage.kind == "row":
                 text, row_chart = self._table_sentence(c.passage, question)
                 chart = chart or row_chart
-                claims.append(Claim(text, c.passage.place, english=english))
+                claims.append(Claim(text, c.passage.place, english=said))
             else:
-                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place, english=english))
+                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place, english=said))
         quotes: dict[int, list[str]] = {}
         for c in chosen:
             quotes.setdefault(c.passage.id, []).append(c.sentence)
@@ -666,7 +666,7 @@ def _asked_columns(question: str) -> set[str]:
 
 
 def _counted_words(question: str) -> frozenset[str]:
-    """The words of what an English question counts (how many hospital beds → hospit, bed),
+    """The words of what an English question counts (how many hospital beds → hospital, bed),
     without quantity words that name no topic (how much money, how many people)."""
     m = _COUNTED.search(question.lower())
     if m is None:
