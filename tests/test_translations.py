@@ -74,3 +74,15 @@ def test_an_english_reader_gets_the_quoted_sentences_in_english_labelled_as_ours
     assert any(c.english.startswith("Number of 5G base stations") for c in row.claims)
     chinese = assistant.ask("番禺会建设海绵城市吗?")
     assert "In English" not in plain_text(chinese) and "In English" not in chat_markdown(chinese)
+
+
+def test_the_cli_names_a_malformed_translations_file_instead_of_a_traceback(monkeypatch, capsys,
+                                                                              tmp_path):
+    from assistant.cli import main
+
+    path = tmp_path / "translations.jsonl"
+    path.write_text('{"passage": 0, "sentences": "not a list"}\n', encoding="utf-8")
+    monkeypatch.setenv("ASSISTANT_TRANSLATIONS", str(path))
+    assert main(["ask", "Is Panyu going to become a sponge city?"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "line 1" in err and "Traceback" not in err
