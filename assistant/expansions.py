@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .passages import Passage
+from .records import id_list, read_records
 
 __all__ = ["Expansion", "ExpansionReport", "ExpansionsError", "load_expansions", "passage_hash",
            "write_expansions"]
@@ -53,37 +54,23 @@ class ExpansionReport:
         out = [f"expansions: {self.questions} questions for {self.used} passages"]
         if self.stale:
             out.append(f"expansions ignored, passage text changed: {len(self.stale)} "
-                       f"(passages {_ids(self.stale)}); run `python -m assistant expand`")
+                       f"(passages {id_list(self.stale)}); run `python -m assistant expand`")
         if self.unknown:
-            out.append(f"expansions ignored, no such passage: {_ids(self.unknown)}")
+            out.append(f"expansions ignored, no such passage: {id_list(self.unknown)}")
         if self.missing:
-            out.append(f"passages without expansions: {len(self.missing)} ({_ids(self.missing)})")
+            out.append(f"passages without expansions: {len(self.missing)} ({id_list(self.missing)})")
         return out
-
-
-def _ids(ids: Sequence[int]) -> str:
-    shown = ", ".join(str(i) for i in ids[:12])
-    return shown + (", …" if len(ids) > 12 else "")
 
 
 def read_expansions(path: Path) -> list[Expansion]:
     """Every entry of the file, checked for shape; ExpansionsError names a bad line."""
-    entries = []
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise ExpansionsError(f"{path} is not UTF-8 text ({err.reason})") from err
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            questions = tuple(str(q).strip() for q in d["questions"]
-                              if str(q).strip() and len(str(q)) <= MAX_QUESTION_CHARS)
-            entries.append(Expansion(int(d["passage"]), str(d["hash"]), questions))
-        except (ValueError, KeyError, TypeError) as err:
-            raise ExpansionsError(f"{path}: line {n} is not an expansion record ({err})") from err
-    return entries
+    return read_records(path, _expansion, ExpansionsError, "an expansion record")
+
+
+def _expansion(d: dict) -> Expansion:
+    questions = tuple(str(q).strip() for q in d["questions"]
+                      if str(q).strip() and len(str(q)) <= MAX_QUESTION_CHARS)
+    return Expansion(int(d["passage"]), str(d["hash"]), questions)
 
 
 def load_expansions(path: Path | None, passages: Sequence[Passage]

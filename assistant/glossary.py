@@ -10,13 +10,13 @@ A missing file is an empty glossary; a malformed one raises GlossaryError naming
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .passages import Passage
+from .records import read_records
 
 __all__ = ["Glossary", "GlossaryError", "load_glossary"]
 
@@ -52,21 +52,9 @@ def load_glossary(path: Path | None) -> Glossary:
     """The glossary at `path`; an empty one when there is no such file."""
     if path is None or not Path(path).is_file():
         return Glossary()
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise GlossaryError(f"{path} is not UTF-8 text ({err.reason})") from err
-    return Glossary(dict(_entries(path, lines)))
+    pairs = read_records(Path(path), _pair, GlossaryError, "a glossary record")
+    return Glossary({zh: en for zh, en in pairs if zh and en})
 
 
-def _entries(path: Path, lines: Iterable[str]) -> Iterable[tuple[str, str]]:
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            zh, en = str(d["zh"]).strip(), str(d["en"]).strip()
-        except (ValueError, KeyError, TypeError) as err:
-            raise GlossaryError(f"{path}: line {n} is not a glossary record ({err})") from err
-        if zh and en:
-            yield zh, en
+def _pair(d: dict) -> tuple[str, str]:
+    return str(d["zh"]).strip(), str(d["en"]).strip()

@@ -11,13 +11,13 @@ whose sentences no longer line up, no longer describes its passage: it is report
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .expansions import passage_hash
 from .passages import Passage
+from .records import id_list, read_records
 
 __all__ = ["Translations", "TranslationsError", "load_translations"]
 
@@ -53,7 +53,8 @@ def load_translations(path: Path | None, passages: Sequence[Passage]) -> Transla
     by_id = {p.id: p for p in passages}
     kept: dict[int, tuple[str, ...]] = {}
     stale, unknown, misaligned = [], [], []
-    for passage_id, digest, english in _entries(Path(path)):
+    for passage_id, digest, english in read_records(Path(path), _entry, TranslationsError,
+                                                    "a translation record"):
         passage = by_id.get(passage_id)
         if passage is None:
             unknown.append(passage_id)
@@ -63,30 +64,14 @@ def load_translations(path: Path | None, passages: Sequence[Passage]) -> Transla
             misaligned.append(passage_id)
         else:
             kept[passage_id] = english
-    ignored = [f"translations ignored, {why}: {_ids(ids)}" for why, ids in (
+    ignored = [f"translations ignored, {why}: {len(ids)} (passages {id_list(ids)})" for why, ids in (
         ("passage text changed", stale), ("no such passage", unknown),
         ("sentence count differs from the passage's", misaligned)) if ids]
     return Translations(kept, tuple(ignored))
 
 
-def _entries(path: Path):
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as err:
-        raise TranslationsError(f"{path} is not UTF-8 text ({err.reason})") from err
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            d = json.loads(line)
-            sentences = d["sentences"]
-            if not isinstance(sentences, list):
-                raise TypeError("sentences is not a list")
-            yield int(d["passage"]), str(d["hash"]), tuple(str(s).strip() for s in sentences)
-        except (ValueError, KeyError, TypeError) as err:
-            raise TranslationsError(f"{path}: line {n} is not a translation record ({err})") from err
-
-
-def _ids(ids: Sequence[int]) -> str:
-    shown = ", ".join(str(i) for i in ids[:12])
-    return f"{len(ids)} (passages {shown}{', …' if len(ids) > 12 else ''})"
+def _entry(d: dict) -> tuple[int, str, tuple[str, ...]]:
+    sentences = d["sentences"]
+    if not isinstance(sentences, list):
+        raise TypeError("sentences is not a list")
+    return int(d["passage"]), str(d["hash"]), tuple(str(s).strip() for s in sentences)
