@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
+from .counted import chinese_counted, counted_words, names_all
 from .figures import Twin, figure_twins
 from .followups import (
     ASPECT_WORDS,
@@ -41,7 +42,7 @@ from .retrieval import (
     term_coverage,
 )
 from .scope import YEAR, YEAR_SPAN, PlanScope
-from .tokens import english_words, mapped_share
+from .tokens import english_words, mapped_share, spell_out
 from .tuning import (
     CONTINUATION_BAR,
     EXTRA_ROW_BAR,
@@ -77,22 +78,10 @@ _DIGIT = re.compile(r"\d")
 # A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
-# A question for an amount (多少, 几个, how many) — not 几时 (when) or 目标 (goal) — and a figure
+# A question for an amount (多少, 几个, how many) — not 几时 (when), 目标 (goal) or 这几年 (these
+# few years) — and a figure
 # that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
-_AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好])几[个所家条座万成年]|how (many|much)")
-# What "how many/much" counts: the words up to the verb or preposition that follows them.
-_COUNTED = re.compile(
-    r"\bhow (?:many|much) ((?:(?!(?:will|would|are|is|were|was|does|do|did|has|have|had|can|could"
-    r"|should|per|in|by|for|to|of|at|on|there|be|get|go|does|from|with|under|over|each|the|a|an)\b)"
-    r"[a-z0-9][a-z0-9\-']*\s*){1,4})")
-# … and the words that name a quantity, a measure or its period rather than what is counted (how
-# much floor space, how many storeys, daily capacity): the plan states those in its own units
-# (平方米, 層, 萬噸/日), not these words
-_QUANTITY_WORDS = frozenset(
-    "money people persons time times years days months percent share total more new extra "
-    "additional space area floor floors storeys stories levels size length land square metres "
-    "meters kilometres kilometers hectares capacity volume amount number daily annual yearly "
-    "monthly average".split())
+_AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好这那近])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are|\blist\b")
 # An interrogative of a question's own (a follow-up that has one asks its own question).
@@ -424,19 +413,38 @@ class ExtractiveAnswerer:
         return not _holds_any(chosen, own_terms)
 
     def _counted_not_named(self, chosen: list[_Candidate], asked: str, hits: Sequence[Hit]) -> bool:
-        """"How many seats / hospital beds …?": what an English question counts is named in none
-        of the quoted sentences' English (a neighbouring figure — the stadium's floor area, the
-        physicians per 1,000 residents — is not the one asked). Unknown where they lack English,
-        and where one of the best passages (`hits`) names it: the sentence chosen may be wrong."""
-        keys = self.searcher.english_keys
-        # a word the plan's English never uses (storeys) may be a synonym of one it does: unknown
-        counted = {w for w in _counted_words(asked) if keys.knows(w)}
+        """"How many seats / hospital beds …?", "病床数目标是多少?": what the question counts is
+        named in none of the quoted sentences, nor in any sentence of the best passages (`hits`:
+        the sentence chosen may be the wrong one). A neighbouring figure — the stadium's floor
+        area, the physicians per 1,000 residents — is not the one asked. English questions are
+        judged by the sentences' English; Chinese ones by their words, or by the English senses
+        a general dictionary gives a word the plan does not use (员工 "staff", 病床 "hospital
+        bed"). Unknown where the quoted sentences lack English."""
+        searcher = self.searcher
+        keys = searcher.english_keys
         english = [keys.sentence_words[c.passage.id][c.position] for c in chosen
                    if c.position < len(keys.sentence_words[c.passage.id])]
-        if not counted or len(english) < len(chosen):
+        if len(english) < len(chosen):
             return False
-        english += [words for h in hits for words in keys.sentence_words[h.passage.id]]
-        return not any(counted & words for words in english)
+        if detect_script(asked) == "english":
+            # a word the plan's English never uses (storeys) may be a synonym of one it does
+            counted = {w for w in counted_words(asked) if keys.knows(w)}
+            english += [words for h in hits for words in keys.sentence_words[h.passage.id]]
+            return bool(counted) and not any(counted & words for words in english)
+        dictionary = searcher.general_dictionary
+        tokenizer = searcher.index.tokenizer
+        words = chinese_counted(normalize(spell_out(asked, searcher.abbreviations)),
+                                _AMOUNT_QUESTION.search, tokenizer.tagger, searcher.vocabulary, dictionary)
+        places = [(c.passage.id, c.position) for c in chosen]
+        places += [(h.passage.id, pos) for h in hits for pos in range(len(h.passage.sentences))]
+        sentences = []
+        for pid, pos in places:
+            en = keys.sentence_words[pid]
+            start = int(self.sentence_start[pid])
+            sentences.append((normalize(searcher.sentence_texts[start + pos]).replace(" ", ""),
+                              en[pos] if pos < len(en) else frozenset(),
+                              searcher.sentence_tokens[start + pos]))
+        return not names_all(words, sentences, dictionary, tokenizer.parts)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that
@@ -663,16 +671,6 @@ def _asked_columns(question: str) -> set[str]:
     """The table columns a question asks for (目标 → 規劃目標), by _TABLE_HINTS."""
     asked = normalize(question)
     return {name for hint, names in _TABLE_HINTS.items() if hint in asked for name in names}
-
-
-def _counted_words(question: str) -> frozenset[str]:
-    """The words of what an English question counts (how many hospital beds → hospital, bed),
-    without quantity words that name no topic (how much money, how many people)."""
-    m = _COUNTED.search(question.lower())
-    if m is None:
-        return frozenset()
-    words = [w for w in m.group(1).split() if w not in _QUANTITY_WORDS]
-    return frozenset(english_words(" ".join(words)))
 
 
 def _choose(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -21,7 +21,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .dictionary import dictionary_terms
+from .dictionary import Dictionary, read_dictionary
 from .english_keys import EnglishKeys
 from .glossary import Glossary
 from .normalize import detect_script, normalize, plain_simplified
@@ -225,15 +225,20 @@ class Searcher:
                                 skip=_HAND_MAPPED)
 
     @cached_property
+    def general_dictionary(self) -> Dictionary:
+        """CC-CEDICT, read once (a few seconds; see `prepare_english`)."""
+        return read_dictionary()
+
+    @cached_property
     def dictionary(self) -> dict[str, list[str]]:
         """English words → plan words from CC-CEDICT, for words neither map above has."""
-        return {w: t for w, t in dictionary_terms(self.vocabulary).items()
+        return {w: t for w, t in self.general_dictionary.english_terms(self.vocabulary).items()
                 if w not in _HAND_MAPPED and w not in self.word_pairs}
 
     def prepare_english(self) -> None:
-        """Read the English bridges now (a few seconds), not at the first English question.
-        (`Assistant.open` runs it in a thread; a question needing one meanwhile waits for it on
-        the cached property's lock.)"""
+        """Read the English bridges now (a few seconds), not at the first question that needs
+        one. (`Assistant.open` runs it in a thread; a question needing one meanwhile waits for it
+        on the cached property's lock.)"""
         _ = self.pinyin_names, self.word_pairs, self.dictionary
 
     def english_terms(self, query: str) -> list[str]:

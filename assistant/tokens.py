@@ -249,6 +249,10 @@ class Tokenizer:
         return {w for w, tag in self.tagger.cut(normalize(text).replace(" ", ""))
                 if tag in _FUNCTION_TAGS}
 
+    def parts(self, word: str) -> list[str]:
+        """A word's shorter words, as `cut_for_search` finds them (公交线路 → 公交, 线路)."""
+        return [w for w in self._jieba.cut_for_search(word) if w != word and len(w) > 1]
+
     @cached_property
     def tagger(self) -> Any:
         """jieba's part-of-speech tagger over the same words (~1 s to load: at the first use)."""

@@ -206,6 +206,17 @@ def test_an_english_count_of_something_no_quoted_sentence_names_is_not_answered_
     assert not assistant.ask("How much floor area will the new library have?").refused
 
 
+def test_a_chinese_count_of_something_no_found_sentence_names_is_not_answered_with_another(assistant):
+    # hospital beds (a word the plan never uses) are not physicians (附件2第21項): the plan gives
+    # no bed figure, the physicians' row is context
+    beds = assistant.ask("2025年番禺每千名常住人口拥有多少张病床？")
+    assert beds.refusal == "no_figure" and beds.claims[0].place.appendix == 2
+    assert assistant.ask("番禺要新建几多个公共泳池？").refusal == "no_figure"
+    # 医生 is the plan's 醫師 in other words (one sense in the dictionary): answered from the row
+    doctors = assistant.ask("到2025年每千个常住居民有几多个医生？")
+    assert not doctors.refused and "2.82" in plain_text(doctors)
+
+
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
     # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
     # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.

@@ -1,0 +1,129 @@
+"""What a figure question counts, and whether the sentences found for it name that thing.
+
+The plan gives figures for many things, and a question for one it lacks (hospital beds, the
+general budget revenue, PM10) retrieves a neighbouring figure (physicians per 1,000 residents,
+tourism revenue, PM2.5) that answers another question. What is counted is named in the question:
+- in English, by the words after "how many / how much" (`counted_words`);
+- in Chinese, by the rarer nouns of the clause that asks the amount (`chinese_counted`).
+
+A sentence names such a word when it holds it, or — for a Chinese word in other words than the
+plan's (医生 for 醫師) — when the sentence's English holds one of the word's senses in a general
+dictionary (CC-CEDICT). A word the dictionary does not know may be a colloquial synonym: unknown,
+never a reason to refuse; so are words that name a quantity (总数 "total", 比例 "proportion")
+rather than what is counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from re import Match
+from typing import Any
+
+from .dictionary import Dictionary
+from .scope import YEAR
+from .tokens import STOP_WORDS, english_words, plain_english_words
+
+__all__ = ["QUANTITY_WORDS", "chinese_counted", "counted_words", "names_all"]
+
+# What "how many/much" counts: the words up to the verb or preposition that follows them.
+_COUNTED = re.compile(
+    r"\bhow (?:many|much) ((?:(?!(?:will|would|are|is|were|was|does|do|did|has|have|had|can|could"
+    r"|should|per|in|by|for|to|of|at|on|there|be|get|go|does|from|with|under|over|each|the|a|an)\b)"
+    r"[a-z0-9][a-z0-9\-']*\s*){1,4})")
+# Words that name a quantity, a measure or its period rather than what is counted (how much floor
+# space, how many storeys, daily capacity; 总数 "total", 比例 "proportion"): the plan states those
+# in its own units (平方米, 層, 萬噸/日), not these words
+QUANTITY_WORDS = frozenset(
+    "money people persons time times years days months percent percentage share proportion ratio "
+    "rate total sum altogether aggregate overall quantity count scale more new extra additional "
+    "space area floor floors storeys stories levels size length land square metres meters "
+    "kilometres kilometers hectares capacity volume amount number daily annual yearly monthly "
+    "average".split())
+_QUANTITY_STEMS = frozenset(plain_english_words(" ".join(QUANTITY_WORDS)))
+_MODIFIERS = frozenset(plain_english_words("new more extra additional"))  # of a thing, not one
+# jieba's tags of words that never name the thing counted: adverbs, pronouns, time, place and
+# position words, conjunctions, prepositions, particles, numerals, measure words, adjectives,
+# attributives, idioms of manner and punctuation
+_NOT_COUNTED_TAGS = frozenset("d ad vd r t f s c p u uj ul uz ug ud m mq q y e o z a ag b x".split())
+_CLAUSE = re.compile(r"[,，;；。?？!！]")
+_YEAR_WORD = re.compile(YEAR.pattern + "年?")
+_CODE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")  # pm10, 5g: a code is named as it is, or not
+MIN_PREFIX = 4  # lamppost meets lamp (post): English compounds and their parts
+# A sentence as `names_all` reads it: its Chinese (normalised, without spaces), its English words
+# (as `plain_english_words` cuts them) and its Chinese words (医师, whose sense "doctor" 医生 shares)
+Sentence = tuple[str, frozenset[str], frozenset[str]]
+
+
+def counted_words(question: str) -> frozenset[str]:
+    """The words of what an English question counts (how many hospital beds → hospital, bed),
+    without quantity words that name no topic (how much money, how many people)."""
+    m = _COUNTED.search(question.lower())
+    if m is None:
+        return frozenset()
+    words = [w for w in m.group(1).split() if w not in QUANTITY_WORDS]
+    return frozenset(english_words(" ".join(words)))
+
+
+def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | None], tagger: Any,
+                    vocabulary: Collection[str], dictionary: Dictionary) -> list[str]:
+    """The words naming what a Chinese question counts that the plan never uses: in each clause
+    that asks an amount, the nouns after the amount word (多少家奶茶店, 多少张负压病床, 多少水), or
+    where none follow, the nouns before it (番禺每千人口病床数2025年目标是多少 → 病床). Not years
+    or verbs ("to plan", 打算; jieba tags 预算 a verb too, the dictionary says "budget"). A word
+    the plan uses (`vocabulary`) but the best passages lack points at passages the search missed,
+    not at a figure the plan lacks. `question` is normalised, its abbreviations spelled out."""
+    counted = []
+    for clause in _CLAUSE.split(question.replace(" ", "")):
+        m = asks_amount(clause)
+        if m is None:
+            continue
+        after = [w for w, tag in tagger.cut(clause[m.end():]) if _names_a_thing(w, tag, dictionary)]
+        words = after or [w for w, tag in tagger.cut(_YEAR_WORD.sub(" ", clause[:m.start()]))
+                          if _names_a_thing(w, tag, dictionary)]
+        counted += [w for w in words if len(w) > 1 and w not in vocabulary]
+    return counted
+
+
+def _names_a_thing(word: str, tag: str, dictionary: Dictionary) -> bool:
+    return (not word.isdigit() and word not in STOP_WORDS and tag not in _NOT_COUNTED_TAGS
+            and not dictionary.is_verb(word))
+
+
+def names_all(words: Iterable[str], sentences: Iterable[Sentence], dictionary: Dictionary,
+              parts: Callable[[str], Iterable[str]]) -> bool:
+    """Some sentence names every word that can be judged. `parts`: a word's shorter words
+    (公交线路 → 公交, 线路), judged in its stead when the dictionary lacks it."""
+    words = list(words)
+    return not words or any(
+        all(_names(w, sentence, dictionary, parts) is not False for w in words)
+        for sentence in sentences)
+
+
+def _names(word: str, sentence: Sentence, dictionary: Dictionary,
+           parts: Callable[[str], Iterable[str]] | None) -> bool | None:
+    """Whether one sentence names the word; None where that cannot be told (a word unknown to
+    the dictionary, one that names a quantity)."""
+    chinese, english, chinese_words = sentence
+    if word in chinese:
+        return True
+    if word.isascii():
+        return False if _CODE.fullmatch(word) else None
+    # 新建 "new construction": the construction is named, "new" says nothing of what
+    senses = [sense - _MODIFIERS for sense in dictionary.senses(word)]
+    if senses:
+        if any(sense <= _QUANTITY_STEMS for sense in senses):
+            return None
+        return (any(all(_english_has(w, english) for w in sense) for sense in senses)
+                or any(sense in senses for w in chinese_words for sense in dictionary.senses(w)))
+    if parts is None:
+        return None
+    judged = [_names(p, sentence, dictionary, None) for p in parts(word) if p != word and len(p) > 1]
+    if False in judged:
+        return False
+    return True if True in judged else None
+
+
+def _english_has(word: str, english: frozenset[str]) -> bool:
+    return word in english or (len(word) >= MIN_PREFIX and any(
+        len(w) >= MIN_PREFIX and (w.startswith(word) or word.startswith(w)) for w in english))
