@@ -179,6 +179,9 @@ class ExtractiveAnswerer:
                  if resolved != question else frozenset())
         own = question if resolved != question else None
         texts = split_question(resolved)
+        # a later part may lean on the one before it (…公园, 有几多个?; …, and how many are there?)
+        texts[1:] = [self._resolve(text, [Turn(before)])
+                     for before, text in zip(texts, texts[1:], strict=False)]
         parts = [self._answer_part(part, focus, own, vector)
                  for part, vector in zip(texts, self.searcher.question_vectors(texts), strict=True)]
         if intent := next((p for p in parts if p.refusal in INTENT_REFUSALS), None):

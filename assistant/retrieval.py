@@ -417,9 +417,33 @@ class Searcher:
 
 
 def split_question(query: str) -> list[str]:
-    """'A 是什么？B 又是多少？' → two questions; one-part questions come back whole."""
-    parts = [p.strip(" ,，") for p in re.split(r"(?<=[?？;；])", query) if len(p.strip()) >= 4]
+    """'A 是什么？B 又是多少？', 'A 要建多少根，和 B 叫什么？', 'What is A, and which B …?' → two
+    questions, each asking its own; one-part questions come back whole. A conjunction splits only
+    where both sides ask something (…产业，和哪些园区: yes; 产业和园区有哪些: no)."""
+    parts = []
+    for sentence in re.split(r"(?<=[?？;；])", query):
+        pieces = _JOINED.split(sentence)
+        kept = [pieces[0]]
+        for piece in pieces[1:]:
+            before = normalize(kept[-1])
+            if _ASKS.search(normalize(piece)) and _ASKS.search(before) and not _BARE_ASK.fullmatch(before):
+                kept.append(piece)
+            else:
+                kept[-1] = f"{kept[-1]}，{piece}" if _CJK_TEXT.search(piece) else f"{kept[-1]}, {piece}"
+        parts += [p.strip(" ,，") for p in kept if len(p.strip(" ,，")) >= 4]
     return parts if len(parts) > 1 else [query]
+
+
+# A conjunction after a comma (，以及 / ，和 / ，同 / , and / , also) or an English "and" before a
+# question word: where a message may join two questions.
+_JOINED = re.compile(
+    r"[,，]\s*(?:以及|還有|还有|另外|並且|并且|和|同|與|与|跟|and also\b|also\b|and\b)\s*"
+    r"|\s+and\s+(?=(?:what|which|where|how|when|who|why)\b)", re.IGNORECASE)
+# What makes a clause a question of its own: a question word (normalised, Simplified) or mark.
+_ASKS = re.compile(r"什么|多少|几|哪|咩|乜|边|怎|点样|吗|[?？]"
+                   r"|\b(what|which|where|how|when|who|why)\b", re.IGNORECASE)
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
+_BARE_ASK = re.compile(r"\s*(how|what|which|where|when|who|why)(\s+\w+)?\s*", re.IGNORECASE)  # "How long"
 
 
 def group_hits(hits: Iterable[Hit]) -> list[Located]:

@@ -213,3 +213,13 @@ def test_a_question_of_two_parts_is_embedded_in_one_call_and_answers_both(assist
     alone = [assistant.ask(first), assistant.ask(second)]
     assert {c.place for a in alone for c in a.claims} <= {c.place for c in both.claims}
     assert "49.91" in plain_text(both)
+
+
+def test_two_questions_joined_by_a_conjunction_are_both_answered(assistant):
+    # …多少座，和…几A级: two questions in one sentence, each answered from its own place
+    both = plain_text(assistant.ask("到2025年5G基站要建到多少座，和番禺博物馆要创建几A级景区？"))
+    assert "1.6" in both and "3A" in both
+    # ", and how many …?" in English: the second question is answered too
+    english = assistant.ask("What is the planned storage capacity of the grain depot project, "
+                            "and how many metro lines are listed?")
+    assert "5萬噸" in plain_text(english) and "18號線" in plain_text(english)

@@ -99,6 +99,12 @@ def test_retrieval_finds_the_section_in_the_top_3(assistant, question, where):
 
 def test_two_part_questions_are_split_and_both_located(assistant):
     assert len(split_question("石碁镇的总体定位是什么？大石街又是什么定位？")) == 2
+    # a conjunction joins two questions only where both sides ask something
+    assert split_question("5G基站要建到多少座，和番禺博物馆要创建几A级景区？") == [
+        "5G基站要建到多少座", "番禺博物馆要创建几A级景区？"]
+    assert len(split_question("Which towns does the plan list, and what is Shawan's focus?")) == 2
+    assert len(split_question("番禺有哪些产业和园区？")) == 1
+    assert len(split_question("How long and how wide is the new water main?")) == 1
     located = [loc.place for loc in assistant.locate(
         "广州大学城要建什么平台？番禺区图书馆新馆有多大？", k=3)]
     sections = {(p.chapter, p.section) for p in located}
