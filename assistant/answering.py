@@ -416,7 +416,7 @@ class ExtractiveAnswerer:
         return not _holds_any(chosen, own_terms)
 
     def _counted_not_named(self, chosen: list[_Candidate], asked: str, hits: Sequence[Hit]) -> bool:
-        """"How many seats / hospital beds …?", "病床数目标是多少?": what the question counts is
+        """"How many seats / hospital beds …?", "要建多少个泳池?": what the question counts is
         named in none of the quoted sentences, nor in any sentence of the best passages (`hits`:
         the sentence chosen may be the wrong one). A neighbouring figure — the stadium's floor
         area, the physicians per 1,000 residents — is not the one asked. English questions are

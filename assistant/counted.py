@@ -68,8 +68,8 @@ def counted_words(question: str) -> frozenset[str]:
 def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | None], tagger: Any,
                     vocabulary: Collection[str], dictionary: Dictionary) -> list[str]:
     """The words naming what a Chinese question counts that the plan never uses: in each clause
-    that asks an amount, the nouns after the amount word (多少家奶茶店, 多少张负压病床, 多少水), or
-    where none follow, the nouns before it (番禺每千人口病床数2025年目标是多少 → 病床). Not years
+    that asks an amount, the nouns after the amount word (多少间茶楼, 多少个泳池, 多少水), or
+    where none follow, the nouns before it (全区病床2025年打算达到多少 → 病床). Not years
     or verbs ("to plan", 打算; jieba tags 预算 a verb too, the dictionary says "budget"). A word
     the plan uses (`vocabulary`) but the best passages lack points at passages the search missed,
     not at a figure the plan lacks. `question` is normalised, its abbreviations spelled out."""
@@ -93,7 +93,7 @@ def _names_a_thing(word: str, tag: str, dictionary: Dictionary) -> bool:
 def names_all(words: Iterable[str], sentences: Iterable[Sentence], dictionary: Dictionary,
               parts: Callable[[str], Iterable[str]]) -> bool:
     """Some sentence names every word that can be judged. `parts`: a word's shorter words
-    (公交线路 → 公交, 线路), judged in its stead when the dictionary lacks it."""
+    (停车场地 → 停车, 场地), judged in its stead when the dictionary lacks it."""
     words = list(words)
     return not words or any(
         all(_names(w, sentence, dictionary, parts) is not False for w in words)

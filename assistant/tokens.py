@@ -250,7 +250,7 @@ class Tokenizer:
                 if tag in _FUNCTION_TAGS}
 
     def parts(self, word: str) -> list[str]:
-        """A word's shorter words, as `cut_for_search` finds them (公交线路 → 公交, 线路)."""
+        """A word's shorter words, as `cut_for_search` finds them (停车场地 → 停车, 场地)."""
         return [w for w in self._jieba.cut_for_search(word) if w != word and len(w) > 1]
 
     @cached_property
