@@ -89,6 +89,9 @@ _OWN_QUESTION = re.compile(
     r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
     r"(?! about)", re.IGNORECASE)
 MAX_LISTED_ROWS = 10
+# Why a figure is missing (ExtractiveAnswerer._figure_missing): the best sentence is about what was
+# asked but gives no such figure, or no sentence found names what is counted at all
+_MISSING, _UNNAMED = "missing", "unnamed"
 # What a table question may ask for → the column names (the plan's own) that hold it.
 _TABLE_HINTS = {
     "2025": ("2025",), "目标": ("目標", "規劃目標"), "2020": ("2020",), "2015": ("2015",),
@@ -356,8 +359,9 @@ class ExtractiveAnswerer:
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
-        if chosen and not refusal and self._figure_missing(chosen, own or question, years,
-                                                           number_question, focus, hits[:3]):
+        missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
+                   if chosen and not refusal else None)
+        if missing:
             refusal = "no_figure"
         # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
         # though the previous question did; one that only names a topic (旧城改造呢?) does
@@ -391,29 +395,33 @@ class ExtractiveAnswerer:
         further = {c.passage.id: c.passage for c in chosen if c.passage.id not in shown}
         sources += [Source(p.place, p.text, 0.0, tuple(quotes[p.id])) for p in further.values()]
         sources.sort(key=lambda s: not s.quotes)
+        if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
+            return _Part(located=places, refusal=refusal)
         if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
 
     def _figure_missing(self, chosen: list[_Candidate], asked: str, years: frozenset[str],
                         number_question: bool, focus: frozenset[str],
-                        hits: Sequence[Hit] = ()) -> bool:
+                        hits: Sequence[Hit] = ()) -> str | None:
         """A figure is asked for and the best sentences do not give it: a year's figure they date
         to other years only; an amount (`asked`: a follow-up's own words) they hold no figure for;
-        a follow-up's amount of something it names in its own words (职工, 总投资) none of them names."""
+        a follow-up's amount of something it names in its own words (职工, 总投资) none of them
+        names — then the best sentence is still the context (_MISSING). Or what is counted is
+        named in none of the sentences found (_UNNAMED): none of them is about it."""
         if years and number_question and _other_years_only(chosen, years):
-            return True
+            return _MISSING
         if not _AMOUNT_QUESTION.search(normalize(asked)):
-            return False
+            return None
         if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
-            return True
+            return _MISSING
         if self._counted_not_named(chosen, asked, hits):
-            return True
+            return _UNNAMED
         no_topic = self.scope.district_names | set(self.scope.period_names)
         typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
                      and t not in no_topic and t in typed}
-        return not _holds_any(chosen, own_terms)
+        return None if _holds_any(chosen, own_terms) else _MISSING
 
     def _counted_not_named(self, chosen: list[_Candidate], asked: str, hits: Sequence[Hit]) -> bool:
         """"How many seats / hospital beds …?", "要建多少个泳池?": what the question counts is

@@ -134,12 +134,17 @@ _REFUSAL = {
     ),
     "not_in_plan": ("規劃綱要沒有涉及這個問題。", "The plan does not cover this question."),
 }
+# … where no sentence of the plan is quoted after it
+_WITHOUT_CONTEXT = {
+    "no_figure": ("規劃綱要沒有給出所問的數字。", "The plan gives no figure for what was asked."),
+}
 _NO_SUGGESTIONS = {"instruction", "writing"}
 
 
-def refusal_message(reason: str, script: str, scope: PlanScope | None) -> str:
-    """Why the plan cannot answer, in the reader's script, with the plan's own facts."""
-    traditional, english = _REFUSAL[reason]
+def refusal_message(reason: str, script: str, scope: PlanScope | None, context: bool = True) -> str:
+    """Why the plan cannot answer, in the reader's script, with the plan's own facts; `context`:
+    the plan's closest sentence follows it."""
+    traditional, english = _REFUSAL[reason] if context else _WITHOUT_CONTEXT.get(reason, _REFUSAL[reason])
     facts = {"district": "", "start": "", "end": "", "vision": "", "chapters": "", "sections": "",
              "columns": "", "appendices": ""}
     if scope is not None:
@@ -172,7 +177,7 @@ def plain_text(answer: Answer, script: str | None = None) -> str:
     script = script or answer.script
     ls = _label_script(script)
     if answer.refused:
-        lines = [refusal_message(answer.refusal, script, answer.scope)]
+        lines = [refusal_message(answer.refusal, script, answer.scope, bool(answer.claims))]
         if answer.claims:
             lines.append("".join(claim_text(c, script) + _tag(c.places, script) for c in answer.claims))
             if script == "english" and (english := _in_english(answer)):
@@ -214,7 +219,7 @@ def chat_markdown(answer: Answer, script: str | None = None,
     if script == "english" and (english := _in_english(answer)):
         claims += f"  \n*{escape_md(english)}*"
     if answer.refused:
-        text = escape_md(refusal_message(answer.refusal, script, answer.scope))
+        text = escape_md(refusal_message(answer.refusal, script, answer.scope, bool(answer.claims)))
         return text + (f"  \n{claims}" if claims else "")
     if script == "english" and answer.claims:
         claims = f"{escape_md(_english_lead(answer))}  \n{claims}"

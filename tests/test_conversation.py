@@ -198,7 +198,10 @@ def test_an_amount_the_plan_does_not_give_is_said_so_with_what_it_does_say(assis
 def test_an_english_count_of_something_no_quoted_sentence_names_is_not_answered_with_another(assistant):
     # the library's row counts books and reading seats, not parking spaces: its figures are not those
     parking = assistant.ask("How many parking spaces will the new district library have?")
-    assert parking.refusal == "no_figure" and parking.claims[0].place.column == 14
+    assert parking.refusal == "no_figure" and any(p.column == 14 for p in parking.suggestions)
+    # no sentence found speaks of parking: none is quoted as if it did, the message says so alone
+    assert not parking.claims
+    assert plain_text(parking).startswith("The plan gives no figure for what was asked.\n")
     # what is counted is named in the quoted sentence's English (smart lamp poles): answered
     poles = assistant.ask("How many smart lamp poles will there be by 2025?")
     assert not poles.refused and "0.7萬根" in plain_text(poles)
@@ -208,9 +211,10 @@ def test_an_english_count_of_something_no_quoted_sentence_names_is_not_answered_
 
 def test_a_chinese_count_of_something_no_found_sentence_names_is_not_answered_with_another(assistant):
     # hospital beds (a word the plan never uses) are not physicians (附件2第21項): the plan gives
-    # no bed figure, the physicians' row is context
+    # no bed figure; the physicians' row is suggested, not quoted as if it were one
     beds = assistant.ask("2025年番禺每千名常住人口拥有多少张病床？")
-    assert beds.refusal == "no_figure" and beds.claims[0].place.appendix == 2
+    assert beds.refusal == "no_figure" and not beds.claims
+    assert any(p.appendix == 2 for p in beds.suggestions)
     assert assistant.ask("番禺要新建几多个公共泳池？").refusal == "no_figure"
     # 医生 is the plan's 醫師 in other words (one sense in the dictionary): answered from the row
     doctors = assistant.ask("到2025年每千个常住居民有几多个医生？")
