@@ -182,7 +182,7 @@ class ExtractiveAnswerer:
                  if resolved != question else frozenset())
         own = question if resolved != question else None
         texts = split_question(resolved)
-        # a later part may lean on the one before it (…公园, 有几多个?; …, and how many are there?)
+        # a later part may lean on the one before it ("…, and how many are there?")
         texts[1:] = [self._resolve(text, [Turn(before)])
                      for before, text in zip(texts, texts[1:], strict=False)]
         parts = [self._answer_part(part, focus, own, vector)
@@ -361,6 +361,8 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal="not_in_plan")
         missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
                    if chosen and not refusal else None)
+        if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
+            return _Part(located=places, refusal="no_figure")
         if missing:
             refusal = "no_figure"
         # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
@@ -395,8 +397,6 @@ class ExtractiveAnswerer:
         further = {c.passage.id: c.passage for c in chosen if c.passage.id not in shown}
         sources += [Source(p.place, p.text, 0.0, tuple(quotes[p.id])) for p in further.values()]
         sources.sort(key=lambda s: not s.quotes)
-        if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
-            return _Part(located=places, refusal=refusal)
         if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
