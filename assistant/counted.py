@@ -24,7 +24,7 @@ from .dictionary import Dictionary
 from .scope import YEAR
 from .tokens import STOP_WORDS, english_words, plain_english_words
 
-__all__ = ["QUANTITY_WORDS", "chinese_counted", "counted_words", "names_all"]
+__all__ = ["chinese_counted", "counted_words", "names_all"]
 
 # What "how many/much" counts: the words up to the verb or preposition that follows them.
 _COUNTED = re.compile(
@@ -34,13 +34,13 @@ _COUNTED = re.compile(
 # Words that name a quantity, a measure or its period rather than what is counted (how much floor
 # space, how many storeys, daily capacity; 总数 "total", 比例 "proportion"): the plan states those
 # in its own units (平方米, 層, 萬噸/日), not these words
-QUANTITY_WORDS = frozenset(
+_QUANTITY_WORDS = frozenset(
     "money people persons time times years days months percent percentage share proportion ratio "
     "rate total sum altogether aggregate overall quantity count scale more new extra additional "
     "space area floor floors storeys stories levels size length land square metres meters "
     "kilometres kilometers hectares capacity volume amount number daily annual yearly monthly "
     "average".split())
-_QUANTITY_STEMS = frozenset(plain_english_words(" ".join(QUANTITY_WORDS)))
+_QUANTITY_STEMS = frozenset(plain_english_words(" ".join(_QUANTITY_WORDS)))
 _MODIFIERS = frozenset(plain_english_words("new more extra additional"))  # of a thing, not one
 # jieba's tags of words that never name the thing counted: adverbs, pronouns, time, place and
 # position words, conjunctions, prepositions, particles, numerals, measure words, adjectives,
@@ -61,7 +61,7 @@ def counted_words(question: str) -> frozenset[str]:
     m = _COUNTED.search(question.lower())
     if m is None:
         return frozenset()
-    words = [w for w in m.group(1).split() if w not in QUANTITY_WORDS]
+    words = [w for w in m.group(1).split() if w not in _QUANTITY_WORDS]
     return frozenset(english_words(" ".join(words)))
 
 

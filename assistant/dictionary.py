@@ -10,7 +10,7 @@ questions:
   topic.
 - A Chinese word → its senses in English (`senses`): 病床 "hospital bed; sickbed", 员工 "staff;
   employee". With the plan's sentences in English, they tell whether a quoted sentence names what
-  a Chinese question asks about in other words (医生 and 醫師 are both "physician"; 病床 is not).
+  a Chinese question asks about in other words (医生 and 醫師 are both "doctor"; 病床 is not).
 
 Read in the thread that `Assistant.open` starts (~3 s), not stored in the index.
 """
@@ -21,8 +21,7 @@ import gzip
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection
-from functools import cached_property
+from collections.abc import Collection, Iterable, Iterator
 
 from .tokens import plain_english_words
 from .tuning import DICTIONARY_MAX_GLOSSED, DICTIONARY_MAX_WORDS
@@ -42,11 +41,13 @@ class Dictionary:
     """CC-CEDICT's entries by Simplified headword: their glosses, as the dictionary writes them."""
 
     def __init__(self, lines: list[str]):
-        self._entries = [(m.group(2), m.group(3).split("/")) for m in map(_ENTRY.match, lines) if m]
         self._glosses: dict[str, list[str]] = defaultdict(list)
+        self._glossed: Counter[str] = Counter()  # entries of the whole dictionary an English word glosses
         self._senses: dict[str, list[frozenset[str]]] = {}
-        for word, glosses in self._entries:
-            self._glosses[word] += [g for g in glosses if g]
+        for m in filter(None, map(_ENTRY.match, lines)):
+            glosses = m.group(3).split("/")
+            self._glosses[m.group(2)] += [g for g in glosses if g]
+            self._glossed.update(set(plain_english_words(" ".join(glosses))))
 
     def __bool__(self) -> bool:
         return bool(self._glosses)
@@ -57,34 +58,20 @@ class Dictionary:
         for word, glosses in self._glosses.items():
             if word not in vocabulary or not _CHINESE_WORD.fullmatch(word):
                 continue
-            for gloss in glosses:
-                gloss = _NOTE.sub("", gloss).strip()
-                if gloss and len(gloss.split()) <= MAX_GLOSS_WORDS:
-                    for english in plain_english_words(gloss):
-                        found[english].add(word)
-        glossed = self._glossed
+            for gloss in _short(glosses, MAX_GLOSS_WORDS):
+                for english in plain_english_words(gloss):
+                    found[english].add(word)
         return {english: sorted(words) for english, words in found.items()
                 if len(english) >= 4 and not english.isdigit() and len(words) <= DICTIONARY_MAX_WORDS
-                and glossed[english] <= DICTIONARY_MAX_GLOSSED}
-
-    @cached_property
-    def _glossed(self) -> Counter[str]:
-        """How many entries of the whole dictionary each English word glosses."""
-        counts: Counter[str] = Counter()
-        for _, glosses in self._entries:
-            counts.update(set(plain_english_words(" ".join(glosses))))
-        return counts
+                and self._glossed[english] <= DICTIONARY_MAX_GLOSSED}
 
     def senses(self, word: str) -> list[frozenset[str]]:
         """A Chinese word's short senses, each as its English content words (stemmed, as
         `plain_english_words` cuts the plan's English): 病床 → [{hospital, bed}, {sickb}]."""
         if word in self._senses:
             return self._senses[word]
-        out = []
-        for gloss in self._glosses.get(word, ()):
-            gloss = _NOTE.sub("", gloss).strip()
-            if gloss and len(gloss.split()) <= MAX_SENSE_WORDS and (words := plain_english_words(gloss)):
-                out.append(frozenset(words))
+        out = [frozenset(words) for gloss in _short(self._glosses.get(word, ()), MAX_SENSE_WORDS)
+               if (words := plain_english_words(gloss))]
         self._senses[word] = out
         return out
 
@@ -93,6 +80,15 @@ class Dictionary:
         not a thing ("budget", 预算): jieba's tags call both verbs."""
         glosses = self._glosses.get(word)
         return bool(glosses) and glosses[0].startswith("to ")
+
+
+def _short(glosses: Iterable[str], max_words: int) -> Iterator[str]:
+    """The glosses of at most `max_words` words, without their notes (classifiers, variants,
+    bracketed remarks)."""
+    for gloss in glosses:
+        gloss = _NOTE.sub("", gloss).strip()
+        if gloss and len(gloss.split()) <= max_words:
+            yield gloss
 
 
 def read_dictionary() -> Dictionary:

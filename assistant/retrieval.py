@@ -429,7 +429,7 @@ def split_question(query: str) -> list[str]:
             if _ASKS.search(normalize(piece)) and _ASKS.search(before) and not _BARE_ASK.fullmatch(before):
                 kept.append(piece)
             else:
-                kept[-1] = f"{kept[-1]}，{piece}" if _CJK_TEXT.search(piece) else f"{kept[-1]}, {piece}"
+                kept[-1] += f", {piece}" if detect_script(piece) == "english" else f"，{piece}"
         parts += [p.strip(" ,，") for p in kept if len(p.strip(" ,，")) >= 4]
     return parts if len(parts) > 1 else [query]
 
@@ -442,7 +442,6 @@ _JOINED = re.compile(
 # What makes a clause a question of its own: a question word (normalised, Simplified) or mark.
 _ASKS = re.compile(r"什么|多少|几|哪|咩|乜|边|怎|点样|吗|[?？]"
                    r"|\b(what|which|where|how|when|who|why)\b", re.IGNORECASE)
-_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
 _BARE_ASK = re.compile(r"\s*(how|what|which|where|when|who|why)(\s+\w+)?\s*", re.IGNORECASE)  # "How long"
 
 
