@@ -17,7 +17,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
-from .counted import chinese_counted, counted_words, names_all
+from .counted import (
+    chinese_counted,
+    counted_words,
+    figure_words,
+    named_words,
+    names_all,
+    row_answers,
+)
 from .figures import Twin, figure_twins
 from .followups import (
     ASPECT_WORDS,
@@ -89,6 +96,7 @@ _OWN_QUESTION = re.compile(
     r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
     r"(?! about)", re.IGNORECASE)
 MAX_LISTED_ROWS = 10
+_ATTRIBUTE = "屬性"  # the column (預期性/約束性) that marks a table of the plan's indicators
 # Why a figure is missing (ExtractiveAnswerer._figure_missing): the best sentence is about what was
 # asked but gives no such figure, or no sentence found names what is counted at all
 _MISSING, _UNNAMED = "missing", "unnamed"
@@ -353,9 +361,12 @@ class ExtractiveAnswerer:
         own_words = set(english_words(own)) if own else set()
         english = {w: v * (FOCUS_WEIGHT if w in own_words else 1.0)
                    for w, v in searcher.english_keys.word_weights(question).items()}
-        chosen = _choose(self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
-                                          scores.sentence, years, mapped_share(question), total,
-                                          english))
+        candidates = self._candidates(hits[:HITS_FOR_SENTENCES], answer_weights, number_question,
+                                      scores.sentence, years, mapped_share(question), total, english)
+        fitting = self._fitting_rows(candidates, question, own) if number_question else candidates
+        if candidates and not fitting:  # only indicators of other things were found
+            return _Part(located=places, refusal="no_figure")
+        chosen = _choose(fitting)
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             return _Part(located=places, refusal="not_in_plan")
@@ -456,6 +467,41 @@ class ExtractiveAnswerer:
                               en[pos] if pos < len(en) else frozenset(),
                               searcher.sentence_tokens[start + pos]))
         return not names_all(words, sentences, dictionary, tokenizer.parts)
+
+    def _fitting_rows(self, candidates: list[_Candidate], question: str,
+                      own: str | None) -> list[_Candidate]:
+        """The candidates without the indicator rows (of a table with an attribute column: the
+        plan's indicators) that measure something other than what a Chinese figure question asks:
+        人均GDP is not the GDP row, 户籍人口 not 常住人口城镇化率, 一般公共预算收入 not
+        旅游总收入. A follow-up (`own`: its own words) asks of what it names (那学位呢), else of
+        the previous topic."""
+        if detect_script(question) == "english":
+            return candidates
+        searcher = self.searcher
+        tagger = searcher.index.tokenizer.tagger
+        dictionary = searcher.general_dictionary
+        no_topic = self.scope.district_names | set(self.scope.period_names)
+        words = []
+        if own is not None:
+            text = normalize(own)
+            words = (figure_words(text, _NUMBER_QUESTION.search, tagger, dictionary, no_topic)
+                     or named_words(text, tagger, dictionary, no_topic))
+        words = words or figure_words(normalize(question), _NUMBER_QUESTION.search, tagger,
+                                      dictionary, no_topic)
+
+        def fits(c: _Candidate) -> bool:
+            table = self._table(c.passage) if c.passage.kind == "row" else None
+            if table is None or not any(_ATTRIBUTE in h for h in table.header):
+                return True
+            # every row of 经济社会发展主要指标表 is an economic indicator: the words of the
+            # table's title tell none of them from another
+            table_words = normalize(self.outline.find(c.passage.place).place.title)
+            title = c.passage.place.title
+            english = frozenset(english_words(self.glossary.title(title) or ""))
+            return row_answers([w for w in words if w not in table_words], normalize(title), english,
+                               tagger, dictionary, no_topic)
+
+        return [c for c in candidates if fits(c)]
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that

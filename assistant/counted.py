@@ -24,7 +24,8 @@ from .dictionary import Dictionary
 from .scope import YEAR
 from .tokens import STOP_WORDS, english_words, plain_english_words
 
-__all__ = ["chinese_counted", "counted_words", "names_all"]
+__all__ = ["chinese_counted", "counted_words", "figure_words", "named_words", "names_all",
+           "row_answers"]
 
 # What "how many/much" counts: the words up to the verb or preposition that follows them.
 _COUNTED = re.compile(
@@ -39,16 +40,27 @@ _QUANTITY_WORDS = frozenset(
     "rate total sum altogether aggregate overall quantity count scale more new extra additional "
     "space area floor floors storeys stories levels size length land square metres meters "
     "kilometres kilometers hectares capacity volume amount number daily annual yearly monthly "
-    "average".split())
+    "average concentration".split())
 _QUANTITY_STEMS = frozenset(plain_english_words(" ".join(_QUANTITY_WORDS)))
+# Words of a figure question that say what kind of figure is wanted, not of what (目标 "target",
+# 标准 "standard", 水平 "level"), with the quantity words above
+_NOT_ASKED_STEMS = _QUANTITY_STEMS | frozenset(plain_english_words(
+    "target goal objective aim indicator index figure plan planned expected estimate actual value "
+    "standard level"))
 _MODIFIERS = frozenset(plain_english_words("new more extra additional"))  # of a thing, not one
 # jieba's tags of words that never name the thing counted: adverbs, pronouns, time, place and
 # position words, conjunctions, prepositions, particles, numerals, measure words, adjectives,
 # attributives, idioms of manner and punctuation
 _NOT_COUNTED_TAGS = frozenset("d ad vd r t f s c p u uj ul uz ug ud m mq q y e o z a ag b x".split())
+# …and the tags of words that never name what a figure is of: 人均 (j) and 公共 (b) do,
+# and so do the plan's own terms, which the tagger does not know (x: 公办学位)
+_NOT_ASKED_TAGS = _NOT_COUNTED_TAGS - {"b", "j", "x"}
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_UNIT = re.compile(r"[(（][^)）]*[)）]")  # 人均預期壽命(歲): the unit, not what is measured
 _CLAUSE = re.compile(r"[,，;；。?？!！]")
 _YEAR_WORD = re.compile(YEAR.pattern + "年?")
 _CODE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")  # pm10, 5g: a code is named as it is, or not
+MAX_ABBREVIATED = 7  # 研究与试验发展 → 研发: the span an abbreviation's characters come from
 MIN_PREFIX = 4  # lamppost meets lamp (post): English compounds and their parts
 # A sentence as `names_all` reads it: its Chinese (normalised, without spaces), its English words
 # (as `plain_english_words` cuts them) and its Chinese words (医师, whose sense "doctor" 医生 shares)
@@ -83,6 +95,55 @@ def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | Non
                           if _names_a_thing(w, tag, dictionary)]
         counted += [w for w in words if len(w) > 1 and w not in vocabulary]
     return counted
+
+
+def figure_words(question: str, asks_figure: Callable[[str], Match[str] | None], tagger: Any,
+                 dictionary: Dictionary, no_topic: Collection[str]) -> list[str]:
+    """Every word of what a Chinese figure question asks a figure of, the plan's own words included
+    (番禺2025年人均GDP目标 → 人均, gdp): as `chinese_counted` finds them, with the attributives
+    that tell one indicator from another, less the words that name the kind of figure (目标,
+    比重), verbs and `no_topic` (the district's and the period's names)."""
+    words = []
+    for clause in _CLAUSE.split(question.replace(" ", "")):
+        m = asks_figure(clause)
+        if m is not None:
+            words += (named_words(clause[m.end():], tagger, dictionary, no_topic)
+                      or named_words(_YEAR_WORD.sub(" ", clause[:m.start()]), tagger, dictionary, no_topic))
+    return words
+
+
+def row_answers(asked: Collection[str], title: str, english: frozenset[str], tagger: Any,
+                dictionary: Dictionary, no_topic: Collection[str]) -> bool:
+    """Whether an indicator row (its `title` normalised, its `english` words) gives the figure
+    asked: its name names every word asked (人均 is not in 地区生产总值总量; 户籍 is not in
+    常住人口城镇化率), by its characters, its English, a shared sense or as an abbreviation
+    (人均 for 人口平均). A word that cannot be judged fits."""
+    name = _UNIT.sub("", title).replace("—", "").replace(" ", "")
+    row = (name, english, frozenset(named_words(name, tagger, dictionary, no_topic)))
+    return all(_names(w, row, dictionary, None) is not False or _abbreviates(w, name) for w in asked)
+
+
+def _abbreviates(word: str, name: str) -> bool:
+    """人均 for 人口平均, 研发 for 研究与试验发展: a Chinese abbreviation keeps characters of the
+    words it shortens, in order, within a few characters of each other."""
+    if len(word) != 2 or not _CJK.fullmatch(word):
+        return False
+    return any(word[1] in name[i + 1:i + MAX_ABBREVIATED] for i, ch in enumerate(name) if ch == word[0])
+
+
+def named_words(text: str, tagger: Any, dictionary: Dictionary, no_topic: Collection[str]) -> list[str]:
+    """The words of a text that could name what a figure is of (those `figure_words` keeps)."""
+    words = []
+    for word, tag in tagger.cut(text):
+        if (len(word) < 2 or word.isdigit() or word in STOP_WORDS or word in no_topic
+                or tag in _NOT_ASKED_TAGS or dictionary.is_verb(word)
+                or (tag == "x" and not _CJK.fullmatch(word))):
+            continue
+        senses = dictionary.senses(word)
+        if (tag.startswith("v") and not senses) or any(s <= _NOT_ASKED_STEMS for s in senses):
+            continue  # a verb the dictionary lacks (定为); 比重 "proportion", 目标 "target"
+        words.append(word)
+    return words
 
 
 def _names_a_thing(word: str, tag: str, dictionary: Dictionary) -> bool:

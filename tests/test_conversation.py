@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.followups import Turn, is_follow_up, ordinal_reference, resolve_follow_up
+from assistant.normalize import normalize
 from assistant.render import plain_text
 
 
@@ -219,6 +220,15 @@ def test_a_chinese_count_of_something_no_found_sentence_names_is_not_answered_wi
     # 医生 is the plan's 醫師 in other words (one sense in the dictionary): answered from the row
     doctors = assistant.ask("到2025年每千个常住居民有几多个医生？")
     assert not doctors.refused and "2.82" in plain_text(doctors)
+
+
+def test_an_indicator_row_of_something_else_is_not_quoted_for_a_figure_question(assistant):
+    # 附件2 has no 户籍人口 row: its 常住人口城镇化率 row (常住人口, 2025 target) is not the answer
+    registered = assistant.ask("番禺2025年的户籍人口打算达到几多?")
+    assert registered.refused and not any("城镇化率" in normalize(c.text) for c in registered.claims)
+    # the row that names what is asked, in other words (旅游收入 for 旅游总收入), answers
+    tourism = assistant.ask("番禺旅游收入2025年想达到多少?")
+    assert not tourism.refused and "660" in tourism.claims[0].text
 
 
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):

@@ -7,11 +7,13 @@ import re
 
 import pytest
 
-from assistant.counted import chinese_counted, counted_words, names_all
+from assistant.counted import chinese_counted, counted_words, figure_words, names_all, row_answers
 from assistant.dictionary import Dictionary, read_dictionary
 from assistant.tokens import Tokenizer
 
 _AMOUNT = re.compile(r"多少|几多").search
+_FIGURE_ASKED = re.compile(r"多少|几多|目标|比重").search
+_NO_TOPIC = {"番禺", "番禺区", "全区", "十四五"}
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +57,48 @@ def test_a_sentence_names_a_word_by_its_own_characters_its_english_or_a_shared_s
 def test_an_english_count_names_its_thing_without_quantity_words():
     assert counted_words("How many hospital beds per 1,000 people?") == {"hospital", "bed"}
     assert counted_words("How much money is invested?") == frozenset()
+
+
+@pytest.fixture(scope="module")
+def plan_tokenizer(assistant) -> Tokenizer:
+    """The index's tokenizer, which knows the plan's own terms (常住人口, 公办学位)."""
+    return assistant.answerer.searcher.index.tokenizer
+
+
+def _asked(question: str, tokenizer: Tokenizer, dictionary: Dictionary) -> list[str]:
+    return figure_words(question, _FIGURE_ASKED, tokenizer.tagger, dictionary, _NO_TOPIC)
+
+
+def _fits(question: str, title: str, english: str, tokenizer: Tokenizer, dictionary: Dictionary) -> bool:
+    return row_answers(_asked(question, tokenizer, dictionary), title,
+                       frozenset(english.lower().split()), tokenizer.tagger, dictionary, _NO_TOPIC)
+
+
+def test_a_figure_question_asks_of_its_nouns_and_attributives_not_of_the_kind_of_figure(plan_tokenizer,
+                                                                                       dictionary):
+    tokenizer = plan_tokenizer
+    # the plan's own words count here; 目标 "target" and 比重 "proportion" name the kind of figure
+    assert _asked("番禺2025年人均gdp目标是多少", tokenizer, dictionary) == ["人均", "gdp"]
+    assert _asked("番禺区常住人口有多少?", tokenizer, dictionary) == ["常住人口"]
+    assert _asked("全区森林覆盖率2025年目标", tokenizer, dictionary) == ["森林", "覆盖率"]
+
+
+def test_an_indicator_row_answers_only_a_question_for_what_it_measures(plan_tokenizer, dictionary):
+    tokenizer = plan_tokenizer
+    # 户籍 is named nowhere in the urbanisation rate's row, 人均 nowhere in the total's
+    assert not _fits("番禺2025年户籍人口目标是多少?", "常住人口城镇化率(%)", "Urbanization rate",
+                     tokenizer, dictionary)
+    assert not _fits("番禺2025年人均gdp目标是多少", "地区生产总值总量(亿元)", "GDP (100 million yuan)",
+                     tokenizer, dictionary)
+    assert not _fits("一般公共预算收入2025年目标是多少?", "旅游总收入(亿元)", "Total tourism revenue",
+                     tokenizer, dictionary)
+    # the row's own words, its English (gdp) or an abbreviation of its words (人均 for 人口平均)
+    assert _fits("常住人口城镇化率2025年目标是多少?", "常住人口城镇化率(%)", "Urbanization rate",
+                 tokenizer, dictionary)
+    assert _fits("番禺gdp2025年目标是多少", "地区生产总值总量(亿元)", "GDP (100 million yuan)",
+                 tokenizer, dictionary)
+    assert _fits("2015年人均预期寿命是多少?", "人口平均预期寿命", "Average life expectancy",
+                 tokenizer, dictionary)
+    # nothing asked that could be judged (活到几岁): any row may answer
+    assert _fits("番禺人平均能活到几多岁?", "人口平均预期寿命", "Average life expectancy",
+                 tokenizer, dictionary)
