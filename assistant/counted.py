@@ -16,7 +16,7 @@ rather than what is counted.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from re import Match
 from typing import Any
 
@@ -86,15 +86,20 @@ def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | Non
     the plan uses (`vocabulary`) but the best passages lack points at passages the search missed,
     not at a figure the plan lacks. `question` is normalised, its abbreviations spelled out."""
     counted = []
-    for clause in _CLAUSE.split(question.replace(" ", "")):
-        m = asks_amount(clause)
-        if m is None:
-            continue
-        after = [w for w, tag in tagger.cut(clause[m.end():]) if _names_a_thing(w, tag, dictionary)]
-        words = after or [w for w, tag in tagger.cut(_YEAR_WORD.sub(" ", clause[:m.start()]))
-                          if _names_a_thing(w, tag, dictionary)]
+    for after, before in _asking_clauses(question, asks_amount):
+        words = ([w for w, tag in tagger.cut(after) if _names_a_thing(w, tag, dictionary)]
+                 or [w for w, tag in tagger.cut(before) if _names_a_thing(w, tag, dictionary)])
         counted += [w for w in words if len(w) > 1 and w not in vocabulary]
     return counted
+
+
+def _asking_clauses(question: str, asks: Callable[[str], Match[str] | None]) -> Iterator[tuple[str, str]]:
+    """Each clause that asks for a figure, as the text after the word that asks and the text
+    before it, without its years."""
+    for clause in _CLAUSE.split(question.replace(" ", "")):
+        m = asks(clause)
+        if m is not None:
+            yield clause[m.end():], _YEAR_WORD.sub(" ", clause[:m.start()])
 
 
 def figure_words(question: str, asks_figure: Callable[[str], Match[str] | None], tagger: Any,
@@ -104,11 +109,9 @@ def figure_words(question: str, asks_figure: Callable[[str], Match[str] | None],
     that tell one indicator from another, less the words that name the kind of figure (目标,
     比重), verbs and `no_topic` (the district's and the period's names)."""
     words = []
-    for clause in _CLAUSE.split(question.replace(" ", "")):
-        m = asks_figure(clause)
-        if m is not None:
-            words += (named_words(clause[m.end():], tagger, dictionary, no_topic)
-                      or named_words(_YEAR_WORD.sub(" ", clause[:m.start()]), tagger, dictionary, no_topic))
+    for after, before in _asking_clauses(question, asks_figure):
+        words += (named_words(after, tagger, dictionary, no_topic)
+                  or named_words(before, tagger, dictionary, no_topic))
     return words
 
 

@@ -229,6 +229,9 @@ def test_an_indicator_row_of_something_else_is_not_quoted_for_a_figure_question(
     # the row that names what is asked, in other words (旅游收入 for 旅游总收入), answers
     tourism = assistant.ask("番禺旅游收入2025年想达到多少?")
     assert not tourism.refused and "660" in tourism.claims[0].text
+    # every row of 经济社会发展主要指标表 is of the economy: 经济 is no word the GDP row lacks
+    economy = assistant.ask("十三五期间番禺经济年均增长多少?")
+    assert not economy.refused and "5.7" in economy.claims[0].text
 
 
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
