@@ -369,7 +369,8 @@ class ExtractiveAnswerer:
         chosen = _choose(fitting)
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
-            return _Part(located=places, refusal="not_in_plan")
+            # the indicator is the plan's, not for that year: its row, with the years it reports
+            refusal, chosen = "no_figure", chosen[:1]
         missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
                    if chosen and not refusal else None)
         if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context

@@ -223,9 +223,12 @@ def test_a_chinese_count_of_something_no_found_sentence_names_is_not_answered_wi
 
 
 def test_an_indicator_row_of_something_else_is_not_quoted_for_a_figure_question(assistant):
-    # 附件2 has no 户籍人口 row: its 常住人口城镇化率 row (常住人口, 2025 target) is not the answer
+    # 附件2 has no 户籍人口 row: its 常住人口城镇化率 row (常住人口, 2025 target) is not the answer;
+    # 附件1's 户籍人口 row is, with the years it reports (2015, 2020), as context of no_figure
     registered = assistant.ask("番禺2025年的户籍人口打算达到几多?")
-    assert registered.refused and not any("城镇化率" in normalize(c.text) for c in registered.claims)
+    assert registered.refusal == "no_figure"
+    assert not any("城镇化率" in normalize(c.text) for c in registered.claims)
+    assert [c.place.appendix for c in registered.claims] == [1] and "108.7" in registered.claims[0].text
     # the row that names what is asked, in other words (旅游收入 for 旅游总收入), answers
     tourism = assistant.ask("番禺旅游收入2025年想达到多少?")
     assert not tourism.refused and "660" in tourism.claims[0].text
