@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
 from .answer import Answer, Chart, Claim, Source, check_question
 from .counted import (
+    Sentence,
     chinese_counted,
     counted_words,
     figure_words,
+    indicator_name,
     named_words,
     names_all,
     row_answers,
@@ -146,6 +149,7 @@ class ExtractiveAnswerer:
         self.searcher = searcher
         self.glossary = glossary or Glossary()
         self.scope = PlanScope.of(outline)
+        self.no_topic = self.scope.district_names | set(self.scope.period_names)  # name no topic
         self.passages = searcher.passages
         # where each passage's sentences start in the index's sentence vectors
         owners = searcher.sentence_owner
@@ -429,7 +433,7 @@ class ExtractiveAnswerer:
             return _MISSING
         if self._counted_not_named(chosen, asked, hits):
             return _UNNAMED
-        no_topic = self.scope.district_names | set(self.scope.period_names)
+        no_topic = self.no_topic
         typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
                      and t not in no_topic and t in typed}
@@ -471,38 +475,48 @@ class ExtractiveAnswerer:
 
     def _fitting_rows(self, candidates: list[_Candidate], question: str,
                       own: str | None) -> list[_Candidate]:
-        """The candidates without the indicator rows (of a table with an attribute column: the
-        plan's indicators) that measure something other than what a Chinese figure question asks:
-        人均GDP is not the GDP row, 户籍人口 not 常住人口城镇化率, 一般公共预算收入 not
-        旅游总收入. A follow-up (`own`: its own words) asks of what it names (那学位呢), else of
-        the previous topic."""
-        if detect_script(question) == "english":
+        """The candidates without the indicator rows that measure something other than what a
+        Chinese figure question asks: 人均GDP is not the GDP row, 户籍人口 not 常住人口城镇化率,
+        一般公共预算收入 not 旅游总收入. A follow-up (`own`: its own words) asks of what it names
+        (那学位呢), else of the previous topic."""
+        rows = self._indicator_rows
+        if detect_script(question) == "english" or not any(c.passage.id in rows for c in candidates):
             return candidates
-        searcher = self.searcher
-        tagger = searcher.index.tokenizer.tagger
-        dictionary = searcher.general_dictionary
-        no_topic = self.scope.district_names | set(self.scope.period_names)
+        tagger = self.searcher.index.tokenizer.tagger
+        dictionary = self.searcher.general_dictionary
         words = []
         if own is not None:
             text = normalize(own)
-            words = (figure_words(text, _NUMBER_QUESTION.search, tagger, dictionary, no_topic)
-                     or named_words(text, tagger, dictionary, no_topic))
+            words = (figure_words(text, _NUMBER_QUESTION.search, tagger, dictionary, self.no_topic)
+                     or named_words(text, tagger, dictionary, self.no_topic))
         words = words or figure_words(normalize(question), _NUMBER_QUESTION.search, tagger,
-                                      dictionary, no_topic)
+                                      dictionary, self.no_topic)
 
         def fits(c: _Candidate) -> bool:
-            table = self._table(c.passage) if c.passage.kind == "row" else None
-            if table is None or not any(_ATTRIBUTE in h for h in table.header):
+            if c.passage.id not in rows:
                 return True
-            # every row of 经济社会发展主要指标表 is an economic indicator: the words of the
-            # table's title tell none of them from another
-            table_words = normalize(self.outline.find(c.passage.place).place.title)
-            title = c.passage.place.title
-            english = frozenset(english_words(self.glossary.title(title) or ""))
-            return row_answers([w for w in words if w not in table_words], normalize(title), english,
-                               tagger, dictionary, no_topic)
+            name, table_words = rows[c.passage.id]
+            return row_answers((w for w in words if w not in table_words), name, dictionary)
 
         return [c for c in candidates if fits(c)]
+
+    @cached_property
+    def _indicator_rows(self) -> dict[int, tuple[Sentence, str]]:
+        """Passage id → the name of each row of a table of the plan's indicators (one with an
+        attribute column), and its table's title: every row of 经济社会发展主要指标表 is an
+        economic indicator, so the words of the title tell none of them from another. Read at
+        the first figure question (the tagger and the dictionary are ready by then)."""
+        tagger = self.searcher.index.tokenizer.tagger
+        dictionary = self.searcher.general_dictionary
+        rows = {}
+        for p in self.passages:
+            table = self._table(p) if p.kind == "row" else None
+            if table is None or not any(_ATTRIBUTE in h for h in table.header):
+                continue
+            english = frozenset(english_words(self.glossary.title(p.place.title) or ""))
+            name = indicator_name(normalize(p.place.title), english, tagger, dictionary, self.no_topic)
+            rows[p.id] = (name, normalize(self.outline.find(p.place).place.title))
+        return rows
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that

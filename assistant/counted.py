@@ -24,8 +24,8 @@ from .dictionary import Dictionary
 from .scope import YEAR
 from .tokens import STOP_WORDS, english_words, plain_english_words
 
-__all__ = ["chinese_counted", "counted_words", "figure_words", "named_words", "names_all",
-           "row_answers"]
+__all__ = ["chinese_counted", "counted_words", "figure_words", "indicator_name", "named_words",
+           "names_all", "row_answers"]
 
 # What "how many/much" counts: the words up to the verb or preposition that follows them.
 _COUNTED = re.compile(
@@ -115,15 +115,20 @@ def figure_words(question: str, asks_figure: Callable[[str], Match[str] | None],
     return words
 
 
-def row_answers(asked: Collection[str], title: str, english: frozenset[str], tagger: Any,
-                dictionary: Dictionary, no_topic: Collection[str]) -> bool:
-    """Whether an indicator row (its `title` normalised, its `english` words) gives the figure
-    asked: its name names every word asked (人均 is not in 地区生产总值总量; 户籍 is not in
-    常住人口城镇化率), by its characters, its English, a shared sense or as an abbreviation
-    (人均 for 人口平均). A word that cannot be judged fits."""
+def indicator_name(title: str, english: frozenset[str], tagger: Any, dictionary: Dictionary,
+                   no_topic: Collection[str]) -> Sentence:
+    """An indicator row's name (its `title` normalised, without its unit) as `row_answers`
+    reads it, with its `english` words."""
     name = _UNIT.sub("", title).replace("—", "").replace(" ", "")
-    row = (name, english, frozenset(named_words(name, tagger, dictionary, no_topic)))
-    return all(_names(w, row, dictionary, None) is not False or _abbreviates(w, name) for w in asked)
+    return name, english, frozenset(named_words(name, tagger, dictionary, no_topic))
+
+
+def row_answers(asked: Iterable[str], row: Sentence, dictionary: Dictionary) -> bool:
+    """Whether an indicator row (its `indicator_name`) gives the figure asked: its name names
+    every word asked (人均 is not in 地区生产总值总量; 户籍 is not in 常住人口城镇化率), by its
+    characters, its English, a shared sense or as an abbreviation (人均 for 人口平均). A word
+    that cannot be judged fits."""
+    return all(_names(w, row, dictionary, None) is not False or _abbreviates(w, row[0]) for w in asked)
 
 
 def _abbreviates(word: str, name: str) -> bool:

@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from assistant.counted import chinese_counted, counted_words, figure_words, names_all, row_answers
+from assistant.counted import (
+    chinese_counted,
+    counted_words,
+    figure_words,
+    indicator_name,
+    names_all,
+    row_answers,
+)
 from assistant.dictionary import Dictionary, read_dictionary
 from assistant.tokens import Tokenizer
 
@@ -70,8 +77,8 @@ def _asked(question: str, tokenizer: Tokenizer, dictionary: Dictionary) -> list[
 
 
 def _fits(question: str, title: str, english: str, tokenizer: Tokenizer, dictionary: Dictionary) -> bool:
-    return row_answers(_asked(question, tokenizer, dictionary), title,
-                       frozenset(english.lower().split()), tokenizer.tagger, dictionary, _NO_TOPIC)
+    row = indicator_name(title, frozenset(english.lower().split()), tokenizer.tagger, dictionary, _NO_TOPIC)
+    return row_answers(_asked(question, tokenizer, dictionary), row, dictionary)
 
 
 def test_a_figure_question_asks_of_its_nouns_and_attributives_not_of_the_kind_of_figure(plan_tokenizer,
