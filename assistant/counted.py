@@ -24,8 +24,8 @@ from .dictionary import Dictionary
 from .scope import YEAR
 from .tokens import STOP_WORDS, english_words, plain_english_words
 
-__all__ = ["chinese_counted", "counted_words", "figure_words", "indicator_name", "named_words",
-           "names_all", "row_answers"]
+__all__ = ["chinese_counted", "counted_words", "english_names", "figure_words", "indicator_name",
+           "named_words", "names_all", "row_answers"]
 
 # What "how many/much" counts: the words up to the verb or preposition that follows them.
 _COUNTED = re.compile(
@@ -77,6 +77,16 @@ def counted_words(question: str) -> frozenset[str]:
     return frozenset(english_words(" ".join(words)))
 
 
+def english_names(word: str, english: Collection[str], chinese_words: Iterable[str],
+                  dictionary: Dictionary, parts: Callable[[str], Iterable[str]]) -> bool:
+    """Whether a text (its `english` words and its Chinese words) names an English word: the
+    English holds it (or a longer or shorter form: lamppost, lamp, post), or a Chinese word of the
+    text, or one of its `parts` (执业医师 → 医师), has it among its senses (doctor: 醫師)."""
+    words = {p for w in chinese_words for p in (w, *parts(w))}
+    return _english_has(word, frozenset(english)) or any(
+        _english_has(word, sense) for w in words for sense in dictionary.senses(w))
+
+
 def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | None], tagger: Any,
                     vocabulary: Collection[str], dictionary: Dictionary) -> list[str]:
     """The words naming what a Chinese question counts that the plan never uses: in each clause
@@ -123,12 +133,14 @@ def indicator_name(title: str, english: frozenset[str], tagger: Any, dictionary:
     return name, english, frozenset(named_words(name, tagger, dictionary, no_topic))
 
 
-def row_answers(asked: Iterable[str], row: Sentence, dictionary: Dictionary) -> bool:
-    """Whether an indicator row (its `indicator_name`) gives the figure asked: its name names
-    every word asked (人均 is not in 地区生产总值总量; 户籍 is not in 常住人口城镇化率), by its
-    characters, its English, a shared sense or as an abbreviation (人均 for 人口平均). A word
-    that cannot be judged fits."""
-    return all(_names(w, row, dictionary, None) is not False or _abbreviates(w, row[0]) for w in asked)
+def row_answers(asked: Iterable[str], row: Sentence, dictionary: Dictionary,
+                parts: Callable[[str], Iterable[str]] | None = None) -> bool:
+    """Whether an indicator row (its `indicator_name`) or a sentence gives the figure asked: it
+    names every word asked (人均 is not in 地区生产总值总量; 户籍 is not in 常住人口城镇化率), by
+    its characters, its English, a shared sense (of a word's `parts` where the dictionary lacks
+    it) or as an abbreviation (人均 for 人口平均, 低保 for 最低生活保障). A word that cannot be
+    judged fits."""
+    return all(_names(w, row, dictionary, parts) is not False or _abbreviates(w, row[0]) for w in asked)
 
 
 def _abbreviates(word: str, name: str) -> bool:
@@ -195,4 +207,5 @@ def _names(word: str, sentence: Sentence, dictionary: Dictionary,
 
 def _english_has(word: str, english: frozenset[str]) -> bool:
     return word in english or (len(word) >= MIN_PREFIX and any(
-        len(w) >= MIN_PREFIX and (w.startswith(word) or word.startswith(w)) for w in english))
+        len(w) >= MIN_PREFIX and (w.startswith(word) or word.startswith(w) or w.endswith(word))
+        for w in english))

@@ -237,6 +237,24 @@ def test_an_indicator_row_of_something_else_is_not_quoted_for_a_figure_question(
     assert not economy.refused and "5.7" in economy.claims[0].text
 
 
+def test_an_amount_is_quoted_only_from_a_sentence_that_names_what_is_counted(assistant):
+    # the plan counts neither transfer stations nor industrial firms: a neighbouring figure (an
+    # investment total, a park's floor space) is no answer
+    for question in ("番禺十四五期间要新建多少个垃圾中转站?", "番禺到2025年规上工业企业要有多少家?"):
+        assert assistant.ask(question).refusal == "no_figure", question
+    # the sentence names it in the plan's words, or as the plan's abbreviation (低保)
+    assert "1080" in plain_text(assistant.ask("番禺城乡低保标准十三五提高到几多钱一个月?"))
+    assert "42210" in plain_text(assistant.ask("到2025年番禺要新增多少公办学位?"))
+
+
+def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistant):
+    # the plan's English says physicians; its 執業醫師 is "doctor" in the dictionary
+    doctors = assistant.ask("How many doctors per 1,000 residents will Panyu have in 2025?")
+    assert not doctors.refused and "2.82" in doctors.claims[0].text
+    # no sentence found names a pool in either language: still no figure
+    assert assistant.ask("How many swimming pools will Panyu build by 2025?").refusal == "no_figure"
+
+
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
     # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
     # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.

@@ -10,6 +10,7 @@ import pytest
 from assistant.counted import (
     chinese_counted,
     counted_words,
+    english_names,
     figure_words,
     indicator_name,
     names_all,
@@ -64,6 +65,21 @@ def test_a_sentence_names_a_word_by_its_own_characters_its_english_or_a_shared_s
 def test_an_english_count_names_its_thing_without_quantity_words():
     assert counted_words("How many hospital beds per 1,000 people?") == {"hospital", "bed"}
     assert counted_words("How much money is invested?") == frozenset()
+
+
+def test_a_text_names_an_english_word_by_its_english_or_a_chinese_words_sense(dictionary):
+    english = frozenset({"licens", "physician", "per", "resident", "lamppost"})
+    chinese = {"每千", "常住人口", "执业医师"}
+    parts = Tokenizer().parts
+
+    def names(word: str) -> bool:
+        return english_names(word, english, chinese, dictionary, parts)
+
+    assert names("physician")
+    assert names("doctor")  # a part of 执业医师, 医师, is "doctor" in the dictionary
+    assert names("post")  # a compound's last part
+    assert not names("bed")
+    assert not names("hospital")
 
 
 @pytest.fixture(scope="module")
