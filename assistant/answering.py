@@ -434,7 +434,7 @@ class ExtractiveAnswerer:
             return _MISSING
         if self._counted_not_named(chosen, asked, hits):
             return _UNNAMED
-        if not self._figure_named(chosen, asked):
+        if not self._figure_named(chosen, asked, years):
             return _MISSING
         no_topic = self.no_topic
         typed = normalize(asked).replace(" ", "")  # words the asker typed, not English mapped ones
@@ -471,23 +471,25 @@ class ExtractiveAnswerer:
                                 _AMOUNT_QUESTION.search, tokenizer.tagger, searcher.vocabulary, dictionary)
         return not names_all(words, sentences, dictionary, tokenizer.parts)
 
-    def _figure_named(self, chosen: list[_Candidate], asked: str) -> bool:
+    def _figure_named(self, chosen: list[_Candidate], asked: str, years: frozenset[str]) -> bool:
         """Some quoted sentence with a figure names all that a Chinese question asks the figure
-        of: 2025年最低工资 is not the share of modern services. Judged by the question's words
-        that the plan uses: a word it never uses may be a resident's synonym of one it does.
-        (English questions are not judged so: their words and the plan's English differ too
-        often, lamp posts for lamp poles; the indicator rows are, `_fitting_rows`.)"""
+        of, for a year asked (`years`) where it dates its figure: 2025年最低工资 is not the share
+        of modern services, and 2025年人均GDP neither the 2025 GDP goal nor 附件1's 人均GDP row
+        (2015, 2020). Judged by the question's words that the plan uses: a word it never uses may
+        be a resident's synonym of one it does. (English questions are not judged so: their words
+        and the plan's English differ too often, lamp posts for lamp poles.)"""
         if detect_script(asked) == "english":
             return True
         searcher = self.searcher
         dictionary = searcher.general_dictionary
         parts = searcher.index.tokenizer.parts
-        words = [w for w in figure_words(normalize(spell_out(asked, searcher.abbreviations)),
-                                         _AMOUNT_QUESTION.search, searcher.index.tokenizer.tagger,
-                                         dictionary, self.no_topic)
+        words = [w for w in figure_words(normalize(asked), _AMOUNT_QUESTION.search,
+                                         searcher.index.tokenizer.tagger, dictionary, self.no_topic)
                  if w in self.plan_text]
         for c in chosen if words else ():
-            if not _FIGURE.search(normalize(c.sentence)):
+            dated = _years_covered(c.sentence)
+            if (not _FIGURE.search(normalize(c.sentence)) or (years and dated and not years & dated)
+                    or (years and self._year_not_reported(c, years))):
                 continue
             text, english, tokens = self._reading(c.passage.id, c.position)
             title = normalize(c.passage.place.title).replace(" ", "")  # a 專欄 row's names its subject

@@ -242,6 +242,9 @@ def test_an_amount_is_quoted_only_from_a_sentence_that_names_what_is_counted(ass
     # investment total, a park's floor space) is no answer
     for question in ("番禺十四五期间要新建多少个垃圾中转站?", "番禺到2025年规上工业企业要有多少家?"):
         assert assistant.ask(question).refusal == "no_figure", question
+    # a 2025 figure: neither the 2025 goal of another thing nor the thing's 2015/2020 row (附件1)
+    assert assistant.ask("番禺2025年规上工业总产值目标是多少?").refusal == "no_figure"
+    assert "1.6" in plain_text(assistant.ask("番禺2025年5G基站要建多少座?"))
     # the sentence names it in the plan's words, or as the plan's abbreviation (低保)
     assert "1080" in plain_text(assistant.ask("番禺城乡低保标准十三五提高到几多钱一个月?"))
     assert "42210" in plain_text(assistant.ask("到2025年番禺要新增多少公办学位?"))
