@@ -473,7 +473,8 @@ class ExtractiveAnswerer:
 
     def _figure_named(self, chosen: list[_Candidate], asked: str, years: frozenset[str]) -> bool:
         """Some quoted sentence with a figure names all that a Chinese question asks the figure
-        of, for a year asked (`years`) where it dates its figure: 2025年最低工资 is not the share
+        of, for a year asked (`years`) where it dates its figure (by its own years or its
+        section's period): 2025年最低工资 is not the share
         of modern services, and 2025年人均GDP neither the 2025 GDP goal nor 附件1's 人均GDP row
         (2015, 2020). Judged by the question's words that the plan uses: a word it never uses may
         be a resident's synonym of one it does. (English questions are not judged so: their words
@@ -487,7 +488,8 @@ class ExtractiveAnswerer:
                                          searcher.index.tokenizer.tagger, dictionary, self.no_topic)
                  if w in self.plan_text]
         for c in chosen if words else ():
-            dated = _years_covered(c.sentence)
+            # an undated sentence is of the period its section names (“十三五”時期發展成就)
+            dated = _years_covered(c.sentence) or self._period_of(c.passage.place)
             if (not _FIGURE.search(normalize(c.sentence)) or (years and dated and not years & dated)
                     or (years and self._year_not_reported(c, years))):
                 continue
@@ -496,6 +498,11 @@ class ExtractiveAnswerer:
             if row_answers(words, (title + text, english, tokens), dictionary, parts):
                 return True
         return not words
+
+    def _period_of(self, place: Place) -> set[str]:
+        """The years of the plan's period that a place's own or section's title names."""
+        section = self.outline.find(place.section_place()) if place.appendix is None else None
+        return self.scope.period_years(place.title + (section.place.title if section else ""))
 
     def _reading(self, passage_id: int, position: int) -> Sentence:
         """One sentence as `names_all` reads it: its Chinese (normalised, without spaces), its

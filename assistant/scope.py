@@ -59,6 +59,17 @@ class PlanScope:
         """番禺区, 番禺 and 全区/我区 (the whole district, ours), normalised: they name no topic."""
         return frozenset(normalize(n) for n in (self.district, self.district_short) if n) | {"全区", "我区"}
 
+    def period_years(self, text: str) -> set[str]:
+        """The years of the plan's own periods that a text names: 十四五 its own, 十三五 the five
+        years before (a section titled “十三五”時期發展成就 reports 2016–2020)."""
+        names = self.period_names
+        years: set[str] = set()
+        for m in PERIOD_NAME.finditer(normalize(text)):
+            if self.start and m.group(0) in names:
+                first = self.start - 5 * names.index(m.group(0))
+                years |= {str(y) for y in range(first, first + 5)}
+        return years
+
     @property
     def period_names(self) -> tuple[str, ...]:
         """十四五 and 十三五: the plan's own five-year period and the one before it, whose results

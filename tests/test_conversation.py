@@ -245,6 +245,8 @@ def test_an_amount_is_quoted_only_from_a_sentence_that_names_what_is_counted(ass
     # a 2025 figure: neither the 2025 goal of another thing nor the thing's 2015/2020 row (附件1)
     assert assistant.ask("番禺2025年规上工业总产值目标是多少?").refusal == "no_figure"
     assert "1.6" in plain_text(assistant.ask("番禺2025年5G基站要建多少座?"))
+    # an undated sentence of “十三五”時期發展成就 reports 2016–2020, not a 2025 target
+    assert assistant.ask("到2025年番禺社会消费品零售总额要达到多少?").refusal == "no_figure"
     # the sentence names it in the plan's words, or as the plan's abbreviation (低保)
     assert "1080" in plain_text(assistant.ask("番禺城乡低保标准十三五提高到几多钱一个月?"))
     assert "42210" in plain_text(assistant.ask("到2025年番禺要新增多少公办学位?"))

@@ -28,6 +28,14 @@ def test_scope_is_read_from_the_plan(scope, outline):
         len(outline.chapters), len(outline.sections), len(outline.columns), len(outline.appendices))
 
 
+def test_the_plans_periods_name_their_years(scope):
+    # 十四五 is the plan's own period (its preamble: 2021—2025), 十三五 the five years before;
+    # another period, or none, names no year of the plan's
+    assert scope.period_years("“十三五”時期發展成就") == {str(y) for y in range(2016, 2021)}
+    assert scope.period_years("十四五时期主要目标") == {str(y) for y in range(2021, 2026)}
+    assert scope.period_years("十二五") == set() and scope.period_years("推進垃圾分類") == set()
+
+
 def answer(**changes) -> Answer:
     fields = dict(question="5G基站要建多少?", script="simplified",
                   claims=(Claim("5G基站數量(萬座):2025年規劃目標 1.6。", ROW),
