@@ -452,9 +452,7 @@ class ExtractiveAnswerer:
         bed"). Unknown where the quoted sentences lack English."""
         searcher = self.searcher
         keys = searcher.english_keys
-        english = [keys.sentence_words[c.passage.id][c.position] for c in chosen
-                   if c.position < len(keys.sentence_words[c.passage.id])]
-        if len(english) < len(chosen):
+        if any(c.position >= len(keys.sentence_words[c.passage.id]) for c in chosen):
             return False
         dictionary = searcher.general_dictionary
         tokenizer = searcher.index.tokenizer
@@ -473,19 +471,18 @@ class ExtractiveAnswerer:
 
     def _figure_named(self, chosen: list[_Candidate], asked: str, years: frozenset[str]) -> bool:
         """Some quoted sentence with a figure names all that a Chinese question asks the figure
-        of, for a year asked (`years`) where it dates its figure (by its own years or its
-        section's period): 2025年最低工资 is not the share
-        of modern services, and 2025年人均GDP neither the 2025 GDP goal nor 附件1's 人均GDP row
-        (2015, 2020). Judged by the question's words that the plan uses: a word it never uses may
-        be a resident's synonym of one it does. (English questions are not judged so: their words
-        and the plan's English differ too often, lamp posts for lamp poles.)"""
+        of, and for a year asked (`years`) is not dated to other years (by its own years or its
+        section's period): 2025年最低工资 is not the share of modern services, and 2025年人均GDP
+        neither the 2025 GDP goal nor 附件1's 人均GDP row (2015, 2020). Judged by the question's
+        words that the plan uses: a word it never uses may be a resident's synonym of one it does.
+        (English questions are not judged so: their words and the plan's English differ too
+        often, lamp posts for lamp poles.)"""
         if detect_script(asked) == "english":
             return True
-        searcher = self.searcher
-        dictionary = searcher.general_dictionary
-        parts = searcher.index.tokenizer.parts
-        words = [w for w in figure_words(normalize(asked), _AMOUNT_QUESTION.search,
-                                         searcher.index.tokenizer.tagger, dictionary, self.no_topic)
+        dictionary = self.searcher.general_dictionary
+        tokenizer = self.searcher.index.tokenizer
+        words = [w for w in figure_words(normalize(asked), _AMOUNT_QUESTION.search, tokenizer.tagger,
+                                         dictionary, self.no_topic)
                  if w in self.plan_text]
         for c in chosen if words else ():
             # an undated sentence is of the period its section names (“十三五”時期發展成就)
@@ -495,7 +492,7 @@ class ExtractiveAnswerer:
                 continue
             text, english, tokens = self._reading(c.passage.id, c.position)
             title = normalize(c.passage.place.title).replace(" ", "")  # a 專欄 row's names its subject
-            if row_answers(words, (title + text, english, tokens), dictionary, parts):
+            if row_answers(words, (title + text, english, tokens), dictionary, tokenizer.parts):
                 return True
         return not words
 
