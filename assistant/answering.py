@@ -485,10 +485,7 @@ class ExtractiveAnswerer:
                                          dictionary, self.no_topic)
                  if w in self.plan_text]
         for c in chosen if words else ():
-            # an undated sentence is of the period its section names (“十三五”時期發展成就)
-            dated = _years_covered(c.sentence) or self._period_of(c.passage.place)
-            if (not _FIGURE.search(normalize(c.sentence)) or (years and dated and not years & dated)
-                    or (years and self._year_not_reported(c, years))):
+            if not _FIGURE.search(normalize(c.sentence)) or (years and self._of_other_years(c, years)):
                 continue
             text, english, tokens = self._reading(c.passage.id, c.position)
             title = normalize(c.passage.place.title).replace(" ", "")  # a 專欄 row's names its subject
@@ -496,10 +493,16 @@ class ExtractiveAnswerer:
                 return True
         return not words
 
-    def _period_of(self, place: Place) -> set[str]:
-        """The years of the plan's period that a place's own or section's title names."""
-        section = self.outline.find(place.section_place()) if place.appendix is None else None
-        return self.scope.period_years(place.title + (section.place.title if section else ""))
+    def _of_other_years(self, c: _Candidate, years: frozenset[str]) -> bool:
+        """The sentence dates its figure to other years than those asked: by its own years, or,
+        undated, by the period its place's or section's title names (“十三五”時期發展成就); or it
+        is an indicator row whose table does not report them."""
+        dated = _years_covered(c.sentence)
+        if not dated and c.passage.place.appendix is None:
+            place = c.passage.place
+            section = self.outline.find(place.section_place())
+            dated = self.scope.period_years(place.title + (section.place.title if section else ""))
+        return bool(dated and not years & dated) or self._year_not_reported(c, years)
 
     def _reading(self, passage_id: int, position: int) -> Sentence:
         """One sentence as `names_all` reads it: its Chinese (normalised, without spaces), its

@@ -82,9 +82,9 @@ def english_names(word: str, english: Collection[str], chinese_words: Iterable[s
     """Whether a text (its `english` words and its Chinese words) names an English word: the
     English holds it (or a longer or shorter form: lamppost, lamp, post), or a Chinese word of the
     text, or one of its `parts` (执业医师 → 医师), has it among its senses (doctor: 醫師)."""
-    words = {p for w in chinese_words for p in (w, *parts(w))}
-    return _english_has(word, frozenset(english)) or any(
-        _english_has(word, sense) for w in words for sense in dictionary.senses(w))
+    return _english_has(word, english) or any(
+        _english_has(word, sense)
+        for w in chinese_words for p in (w, *parts(w)) for sense in dictionary.senses(p))
 
 
 def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | None], tagger: Any,
@@ -205,7 +205,7 @@ def _names(word: str, sentence: Sentence, dictionary: Dictionary,
     return True if True in judged else None
 
 
-def _english_has(word: str, english: frozenset[str]) -> bool:
+def _english_has(word: str, english: Collection[str]) -> bool:
     return word in english or (len(word) >= MIN_PREFIX and any(
         len(w) >= MIN_PREFIX and (w.startswith(word) or word.startswith(w) or w.endswith(word))
         for w in english))
