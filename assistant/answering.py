@@ -29,7 +29,7 @@ from .counted import (
     names_all,
     row_answers,
 )
-from .figures import Twin, figure_twins
+from .figures import Twin, figure_twins, unreported_twins
 from .followups import (
     ASPECT_WORDS,
     Turn,
@@ -40,7 +40,7 @@ from .followups import (
 )
 from .glossary import Glossary
 from .normalize import detect_script, normalize
-from .outline import Outline, Place, Row, Table, cn_numeral
+from .outline import NO_FIGURE_CELLS, Outline, Place, Row, Table, cn_numeral
 from .passages import NAMING_COLUMNS, Passage, split_sentences
 from .refusal import INTENT_REFUSALS, Evidence, category_reason, refusal_reason
 from .retrieval import (
@@ -372,12 +372,18 @@ class ExtractiveAnswerer:
         if candidates and not fitting:  # only indicators of other things were found
             return _Part(located=places, refusal="no_figure")
         chosen = _choose(fitting)
+        blank = None  # the best row gives no figure for the year asked (暫無核定數): the text may
+        if years and number_question and chosen and self._year_blank(chosen[0], years):
+            blank = chosen[0]  # state it, by the row's whole name; else the plan gives none
+            stated = next(((s, c) for c in fitting if self._year_blank(c, years)
+                           and (s := self._stated_elsewhere(c, years))), None)
+            refusal, chosen = ("no_figure", [blank]) if stated is None else (None, list(stated))
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             # the indicator is the plan's, not for that year: its row, with the years it reports
             refusal, chosen = "no_figure", chosen[:1]
         missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
-                   if chosen and not refusal else None)
+                   if chosen and not refusal and blank is None else None)
         if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
             return _Part(located=places, refusal="no_figure")
         if missing:
@@ -499,10 +505,14 @@ class ExtractiveAnswerer:
         is an indicator row whose table does not report them."""
         dated = _years_covered(c.sentence)
         if not dated and c.passage.place.appendix is None:
-            place = c.passage.place
-            section = self.outline.find(place.section_place())
-            dated = self.scope.period_years(place.title + (section.place.title if section else ""))
+            dated = self._period(c.passage)
         return bool(dated and not years & dated) or self._year_not_reported(c, years)
+
+    def _period(self, passage: Passage) -> set[str]:
+        """The years of the plan's period that a passage's title or its section's names."""
+        place = passage.place
+        section = self.outline.find(place.section_place())
+        return self.scope.period_years(place.title + (section.place.title if section else ""))
 
     def _reading(self, passage_id: int, position: int) -> Sentence:
         """One sentence as `names_all` reads it: its Chinese (normalised, without spaces), its
@@ -671,7 +681,10 @@ class ExtractiveAnswerer:
                     if r.place == passage.place and r.place.title == passage.place.title), None)
         return (table, row) if row is not None else None
 
-    def _figure_twins(self) -> list[Twin]:
+    def _figure_rows(self) -> tuple[list[tuple[Passage, tuple[tuple[str, str], ...]]],
+                                    list[tuple[Passage, int, str]]]:
+        """The appendix indicator rows with their (column, value) cells, and the text's sentences
+        (prose and list items) with their positions: what figure twins pair."""
         rows = []
         for passage in self.passages:
             found = self._row(passage) if passage.kind == "row" and passage.place.appendix else None
@@ -680,7 +693,29 @@ class ExtractiveAnswerer:
                 rows.append((passage, tuple(zip(table.header, row.cells, strict=True))))
         sentences = [(p, i, sentence) for p in self.passages if p.kind in ("paragraph", "item")
                      for i, sentence in enumerate(p.sentences)]
-        return figure_twins(rows, sentences, self.searcher.index.tokenizer, self.searcher.term_weights)
+        return rows, sentences
+
+    def _figure_twins(self) -> list[Twin]:
+        return figure_twins(*self._figure_rows(), self.searcher.index.tokenizer, self.searcher.term_weights)
+
+    @cached_property
+    def _unreported(self) -> dict[int, list[Twin]]:
+        """Row passage id → the sentences stating its figure for a year its row leaves without
+        one (暫無核定數). Read at the first question that needs them."""
+        twins: dict[int, list[Twin]] = {}
+        for twin in unreported_twins(*self._figure_rows(), self.searcher.index.tokenizer,
+                                     self.searcher.term_weights, NO_FIGURE_CELLS, self._period):
+            twins.setdefault(twin.row, []).append(twin)
+        return twins
+
+    def _stated_elsewhere(self, blank: _Candidate, years: frozenset[str]) -> _Candidate | None:
+        """The text's sentence stating, for a year asked, the figure an indicator row leaves
+        without one."""
+        for twin in self._unreported.get(blank.passage.id, ()):
+            if any(year in YEAR.findall(twin.column) for year in years):
+                passage = self.passages[twin.passage]
+                return _Candidate(passage, passage.sentences[twin.position], twin.position, 0.0, frozenset())
+        return None
 
     def _twin(self, chosen: list[_Candidate], question: str, years: frozenset[str]) -> _Candidate | None:
         """The other statement of a figure a quoted sentence states (its indicator row, or the
@@ -718,6 +753,17 @@ class ExtractiveAnswerer:
             return False
         reported = {y for h in table.header for y in YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
+
+    def _year_blank(self, best: _Candidate, years: frozenset[str]) -> bool:
+        """A figure asked for a year, best answered by an indicator row whose cells for that year
+        hold no figure (人均地区生产总值 2020: 暫無核定數; 城镇登记失业率 2020: /)."""
+        found = self._row(best.passage) if best.passage.kind == "row" else None
+        if found is None:
+            return False
+        table, row = found
+        cells = [v for h, v in zip(table.header, row.cells, strict=True)
+                 if any(year in YEAR.findall(h) for year in years)]
+        return bool(cells) and all(v.strip() in NO_FIGURE_CELLS for v in cells)
 
     def _table_sentence(self, passage: Passage, question: str) -> tuple[str, Chart | None]:
         """`5G基站數量(萬座):2025年規劃目標 1.6;2020年完成(預計) 0.7。` from the row, the asked

@@ -12,16 +12,16 @@ same number alone is no evidence, nor is one that a clause gives for something e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from .normalize import normalize
 from .passages import NAMING_COLUMNS, Passage
 from .retrieval import term_coverage
 from .scope import YEAR
-from .tuning import TWIN_NAME_COVERAGE
+from .tuning import TWIN_NAME_COVERAGE, UNREPORTED_NAME_COVERAGE
 
-__all__ = ["Twin", "figure_twins"]
+__all__ = ["Twin", "figure_twins", "unreported_twins"]
 
 # A number standing whole (88, 3.4, 2278.28; not the 2.5 of PM2.5's name, nor part of 1826).
 _NUMBER = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?![\d.])")
@@ -40,20 +40,21 @@ class Twin:
     column: str  # the row's column whose value the sentence states
 
 
-def _clauses(sentence: str) -> list[tuple[str, str]]:
-    """Each number of a sentence with the clause leading up to it (normalised)."""
+def _clauses(sentence: str) -> list[tuple[str, str, str]]:
+    """Each number of a sentence with the clause leading up to it and all the text before it
+    (normalised)."""
     text = normalize(sentence)
     out = []
     for m in _NUMBER.finditer(text):
         if not YEAR.fullmatch(m.group(1)):
             before = text[:m.start()]
             start = _CLAUSE_START.match(before)
-            out.append((m.group(1), before[start.end() if start else 0:]))
+            out.append((m.group(1), before[start.end() if start else 0:], before))
     return out
 
 
 def _numbers(text: str) -> set[str]:
-    return {number for number, _ in _clauses(text)}
+    return {number for number, _, _ in _clauses(text)}
 
 
 def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
@@ -67,7 +68,7 @@ def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
               for n in _numbers(value)}
     by_number: dict[str, list[tuple[Passage, int, frozenset[str]]]] = {}
     for passage, position, sentence in sentences:
-        for number, clause in _clauses(sentence):
+        for number, clause, _ in _clauses(sentence):
             if number in values:  # only clauses that may state a row's figure are cut into words
                 by_number.setdefault(number, []).append((passage, position, frozenset(tokenize(clause))))
     twins = []
@@ -80,5 +81,42 @@ def figure_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
             for number in _numbers(value):
                 for passage, position, tokens in by_number.get(number, ()):
                     if term_coverage(weights, tokens) >= TWIN_NAME_COVERAGE:
+                        twins.append(Twin(row.id, passage.id, position, column))
+    return list(dict.fromkeys(twins))
+
+
+def unreported_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
+                     sentences: Iterable[tuple[Passage, int, str]],
+                     tokenize: Callable[[str], list[str]],
+                     term_weights: Callable[[list[str]], dict[str, float]],
+                     no_figure: Collection[str],
+                     period: Callable[[Passage], set[str]]) -> list[Twin]:
+    """Every (row, sentence) pair where the row gives no figure for a year (暫無核定數 for 2020)
+    and the sentence states the indicator for that year: 研究與試驗發展經費(R&D)支出占GDP比重
+    2020 in 附件1 and 全區研究與試驗發展經費(R&D)支出占GDP比重達到2.64% under “十三五”時期發展成就.
+    With no equal value as evidence, the clause holds the row name's terms whole
+    (UNREPORTED_NAME_COVERAGE: 人均地區生產總值 is not 地區生產總值), and the years the sentence
+    names before the number (else its section's `period`) include the column's year."""
+    blanks = []
+    for row, cells in rows:
+        columns = [(column, set(YEAR.findall(column))) for column, value in cells  # not 2016—2020年均增速
+                   if column not in _NOT_VALUES and value.strip() in no_figure
+                   and len(YEAR.findall(column)) == 1]
+        if columns:
+            name = [t for t in tokenize(normalize(_UNIT.sub("", row.place.title))) if len(t) > 1]
+            blanks.append((row, columns, term_weights(name)))
+    if not blanks:
+        return []
+    twins = []
+    for passage, position, sentence in sentences:
+        for _, clause, before in _clauses(sentence):
+            named = set(YEAR.findall(before))  # 到2025年,研發經費投入比重達3.4%: 2025
+            tokens = None
+            for row, columns, weights in blanks:
+                for column, years in columns:
+                    if not years & (named or period(passage)):
+                        continue
+                    tokens = tokens if tokens is not None else frozenset(tokenize(clause))
+                    if term_coverage(weights, tokens) >= UNREPORTED_NAME_COVERAGE:
                         twins.append(Twin(row.id, passage.id, position, column))
     return list(dict.fromkeys(twins))

@@ -670,6 +670,7 @@ def _block_column_table(place: Place, lines: list[_Line]) -> Table:
 # Appendix tables
 
 _ATTRIBUTE = ("預期性", "約束性")
+NO_FIGURE_CELLS = frozenset({"暫無核定數", "/", "—", ""})  # an indicator cell that gives no figure
 _VALUE = re.compile(
     r"^([\[(]?[≥≤]?-?[\d.]+(左右)?[\])]?\*?(\([^)]*\))?|暫無核定數|/|—|完成市下達(目標)?|目標|"
     r"與經濟增長基本同步|≤\d+/10萬)$"

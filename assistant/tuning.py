@@ -45,6 +45,8 @@ CONTINUATION_BAR = 0.6  # the next sentence of the best one's passage
 FOCUS_WEIGHT = 3.0  # a follow-up's own terms, against the previous question's, in sentence choice
 TWIN_NAME_COVERAGE = 0.3  # a sentence stating an indicator row's figure holds this share of the
 # row name's terms (rarity-weighted) to count as the same figure (figures.figure_twins)
+UNREPORTED_NAME_COVERAGE = 1.0  # … and to state the figure a row leaves without one (暫無核定數),
+# where no equal value is evidence (figures.unreported_twins)
 
 # Refusal: the evidence model (refusal.Evidence) -------------------------------------------------
 # Logistic weights over refusal.EVIDENCE_FEATURES, fitted by bench/calibrate_refusal.py with 5-fold

@@ -44,6 +44,25 @@ def test_a_figure_the_plan_states_twice_is_quoted_from_its_table_and_its_text(as
     assert (Place(appendix=2, row=8), "2020年完成(預計)") not in twins
 
 
+def test_a_year_the_table_leaves_without_a_figure_is_said_so_or_quoted_from_the_text(assistant):
+    # 附件1 gives 暫無核定數 for 2020 and the text states none: no figure, with that row as context
+    beds = assistant.ask("2020年番禺每千名老人有几张养老床位?")
+    assert beds.refusal == "no_figure" and beds.claims[0].place == Place(appendix=1, row=37)
+    assert "暫無核定數" in beds.claims[0].text  # claims hold the plan's words; renderers convert
+    for question in ("番禺2020年文化产业增加值占GDP的比重有多少?", "2020年番禺單位GDP能耗累計降咗幾多?"):
+        assert assistant.ask(question).refusal == "no_figure", question
+    # the row leaves 2020 open but 第一章第一節 (the 十三五 results) states it: that sentence first,
+    # then the row
+    rnd = assistant.ask("2020年番禺R&D投入占GDP比重达到了多少?")
+    assert not rnd.refused and "2.64" in rnd.claims[0].text
+    assert rnd.claims[0].place.chapter == 1 and Place(appendix=1, row=14) in rnd.citations
+    assert "50.4" in plain_text(assistant.ask("2020年高新技术产品产值占规上工业总产值的比重是多少?"))
+    # a 2025 sentence is no statement of the 2020 figure
+    unreported = {(assistant.answerer.passages[t.row].place, t.passage) for ts in
+                  assistant.answerer._unreported.values() for t in ts}
+    assert all(assistant.answerer.passages[p].place.chapter == 1 for _, p in unreported)
+
+
 def test_every_sentence_carries_a_citation_and_every_figure_is_quoted(assistant):
     answer = assistant.ask("广州恒大专业足球场总占地面积多大？")
     for sentence in _sentences(plain_text(answer)):
