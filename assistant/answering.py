@@ -432,7 +432,7 @@ class ExtractiveAnswerer:
         a follow-up's amount of something it names in its own words (职工, 总投资) none of them
         names — then the best sentence is still the context (_MISSING). Or what is counted is
         named in none of the sentences found (_UNNAMED): none of them is about it."""
-        if years and number_question and _other_years_only(chosen, years):
+        if years and number_question and self._other_years_only(chosen, years):
             return _MISSING
         if not _AMOUNT_QUESTION.search(normalize(asked)):
             return None
@@ -498,6 +498,13 @@ class ExtractiveAnswerer:
             if row_answers(words, (title + text, english, tokens), dictionary, tokenizer.parts):
                 return True
         return not words
+
+    def _other_years_only(self, chosen: list[_Candidate], years: frozenset[str]) -> bool:
+        """Every quoted sentence with a figure dates it to other years than the one asked (2030
+        asked, 到2025年… quoted; 2025 asked, a result under “十三五”時期發展成就 quoted): the plan
+        does not give it for that year. A range (2021—2025年) covers the years inside it."""
+        figures = [c for c in chosen if _FIGURE.search(normalize(c.sentence))]
+        return bool(figures) and all(self._of_other_years(c, years) for c in figures)
 
     def _of_other_years(self, c: _Candidate, years: frozenset[str]) -> bool:
         """The sentence dates its figure to other years than those asked: by its own years, or,
@@ -857,17 +864,6 @@ def _choose(candidates: list[_Candidate]) -> list[_Candidate]:
             length += len(c.sentence)
     # the best sentence's passage first, in reading order; then the others as ranked
     return sorted(chosen, key=lambda c: (c.passage.id != best.passage.id, c.position))
-
-
-def _other_years_only(chosen: list[_Candidate], years: frozenset[str]) -> bool:
-    """Every quoted sentence dates its figure, and to other years than the one asked (2030 asked,
-    到2025年… quoted): the plan does not give it for that year. A range (2021—2025年) covers the
-    years inside it."""
-    for c in chosen:
-        named = _years_covered(c.sentence)
-        if not named or years & named:
-            return False
-    return True
 
 
 def _holds_any(chosen: list[_Candidate], terms: Collection[str]) -> bool:

@@ -260,6 +260,13 @@ def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistan
     assert assistant.ask("How many swimming pools will Panyu build by 2025?").refusal == "no_figure"
 
 
+def test_a_figure_of_the_previous_period_does_not_answer_a_year_of_this_one(assistant):
+    # every figure found is dated 2015/2020 (by its years, its row or “十三五”時期發展成就): the
+    # plan gives no 2025 number of high-tech enterprises, in English as in Chinese
+    assert assistant.ask("How many high-tech enterprises will Panyu have in 2025?").refusal == "no_figure"
+    answered = assistant.ask("How many high-tech enterprises did Panyu have in 2020?")
+    assert not answered.refused and "1826" in answered.claims[0].text
+
 def test_a_headless_modifier_swaps_into_the_previous_question_where_the_plan_has_the_parallel(assistant):
     # 农村的呢? leaves its noun out: the previous question's. The plan writes both 城镇居民人均… and
     # 农村居民人均…, so 农村 takes 城镇's place rather than narrowing the question about 城镇.
