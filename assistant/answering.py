@@ -436,7 +436,7 @@ class ExtractiveAnswerer:
             return _MISSING
         if not _AMOUNT_QUESTION.search(normalize(asked)):
             return None
-        if not any(_FIGURE.search(normalize(c.sentence)) for c in chosen):
+        if not any(_has_figure(c) for c in chosen):
             return _MISSING
         if self._counted_not_named(chosen, asked, hits):
             return _UNNAMED
@@ -491,7 +491,7 @@ class ExtractiveAnswerer:
                                          dictionary, self.no_topic)
                  if w in self.plan_text]
         for c in chosen if words else ():
-            if not _FIGURE.search(normalize(c.sentence)) or (years and self._of_other_years(c, years)):
+            if not _has_figure(c) or (years and self._of_other_years(c, years)):
                 continue
             text, english, tokens = self._reading(c.passage.id, c.position)
             title = normalize(c.passage.place.title).replace(" ", "")  # a 專欄 row's names its subject
@@ -503,7 +503,7 @@ class ExtractiveAnswerer:
         """Every quoted sentence with a figure dates it to other years than the one asked (2030
         asked, 到2025年… quoted; 2025 asked, a result under “十三五”時期發展成就 quoted): the plan
         does not give it for that year. A range (2021—2025年) covers the years inside it."""
-        figures = [c for c in chosen if _FIGURE.search(normalize(c.sentence))]
+        figures = [c for c in chosen if _has_figure(c)]
         return bool(figures) and all(self._of_other_years(c, years) for c in figures)
 
     def _of_other_years(self, c: _Candidate, years: frozenset[str]) -> bool:
@@ -897,6 +897,11 @@ def _chart(header: tuple[str, ...], cells: tuple[str, ...], place: Place) -> Cha
     elif m := re.search(r"\(([^()]*)\)$", place.title):
         unit = m.group(1)
     return Chart(place.title, unit, tuple(points))
+
+
+def _has_figure(c: _Candidate) -> bool:
+    """The sentence gives a figure — not the numbers of its 專欄's and item's label."""
+    return bool(_FIGURE.search(normalize(_strip_item_prefix(c.sentence))))
 
 
 def _strip_item_prefix(sentence: str) -> str:

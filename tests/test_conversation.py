@@ -260,6 +260,13 @@ def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistan
     assert assistant.ask("How many swimming pools will Panyu build by 2025?").refusal == "no_figure"
 
 
+def test_the_numbers_of_a_boxes_label_are_no_figure(assistant):
+    # 專欄16 第4項 names the health centres but counts none: its label's 16 and 4 answer nothing
+    centres = assistant.ask("番禺全区有多少个社区卫生服务中心?")
+    assert centres.refusal == "no_figure" and centres.claims[0].place.column == 16
+    # a 專欄 row that gives the figure still answers
+    assert "160" in plain_text(assistant.ask("番禺区图书馆新馆计划藏书多少册?"))
+
 def test_a_figure_of_the_previous_period_does_not_answer_a_year_of_this_one(assistant):
     # every figure found is dated 2015/2020 (by its years, its row or “十三五”時期發展成就): the
     # plan gives no 2025 number of high-tech enterprises, in English as in Chinese
