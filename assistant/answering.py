@@ -89,12 +89,14 @@ _DIGIT = re.compile(r"\d")
 # A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
-# A question for an amount (多少, 几个, how many) — not 几时 (when), 目标 (goal) or 这几年 (these
-# few years) — and a figure
-# that answers one: digits, or a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
-_AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪多第好这那近])几[个所家条座万成年]|how (many|much)")
+# A question for an amount (多少, 几个, how many) — not 几时 (when), 目标 (goal), 这几年 (these
+# few years) or 哪几个 / Cantonese 边几个 (which ones) — and a figure that answers one: digits, or
+# a Chinese numeral with its unit (十個鎮街, 翻一番; not 一批, 統一).
+_AMOUNT_QUESTION = re.compile(r"多少|几多|(?<![哪边多第好这那近])几[个所家条座万成年]|how (many|much)")
 _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个座所家条项万亿倍番成]")
-_LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are|\blist\b")
+# "list" asks for one as a request ("list the …", "can you list"), not as a noun ("in the list")
+_LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are"
+                            r"|^list\b|\b(please|you) list\b")
 # An interrogative of a question's own (a follow-up that has one asks its own question).
 _OWN_QUESTION = re.compile(
     r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"

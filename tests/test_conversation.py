@@ -267,6 +267,14 @@ def test_the_numbers_of_a_boxes_label_are_no_figure(assistant):
     # a 專欄 row that gives the figure still answers
     assert "160" in plain_text(assistant.ask("番禺区图书馆新馆计划藏书多少册?"))
 
+def test_which_ones_is_a_list_and_a_list_named_as_a_noun_is_no_list_request(assistant):
+    # Cantonese 边几个 is 哪几个 (which ones), not 几个 (how many): the 專欄's rows, not no_figure
+    districts = assistant.ask("规划入面边几个商圈系重点?")
+    assert not districts.refused and "廣州南站商圈" in districts.items
+    # "the town list" names the 專欄; the question asks for one row of it, not for the list
+    shawan = assistant.ask("What does the town list say about Shawan?")
+    assert shawan.claims[0].text.startswith("沙灣街:") and len(shawan.claims) == 1
+
 def test_a_figure_of_the_previous_period_does_not_answer_a_year_of_this_one(assistant):
     # every figure found is dated 2015/2020 (by its years, its row or “十三五”時期發展成就): the
     # plan gives no 2025 number of high-tech enterprises, in English as in Chinese
