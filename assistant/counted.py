@@ -33,11 +33,12 @@ _COUNTED = re.compile(
     r"|should|per|in|by|for|to|of|at|on|there|be|get|go|does|from|with|under|over|each|the|a|an)\b)"
     r"[a-z0-9][a-z0-9\-']*\s*){1,4})")
 # Words that name a quantity, a measure or its period rather than what is counted (how much floor
-# space, how many storeys, daily capacity; 总数 "total", 比例 "proportion"): the plan states those
-# in its own units (平方米, 層, 萬噸/日), not these words
+# space, how many storeys, daily capacity; 总数 "total", 比例 "proportion"; 所有 "all", 全部
+# "whole"): the plan states those in its own units (平方米, 層, 萬噸/日), not these words
 _QUANTITY_WORDS = frozenset(
     "money people persons time times years days months percent percentage share proportion ratio "
-    "rate total sum altogether aggregate overall quantity count scale more new extra additional "
+    "rate total sum altogether aggregate overall all whole entire every each quantity count scale "
+    "more new extra additional "
     "space area floor floors storeys stories levels size length land square metres meters "
     "kilometres kilometers hectares capacity volume amount number daily annual yearly monthly "
     "average concentration".split())

@@ -250,6 +250,8 @@ def test_an_amount_is_quoted_only_from_a_sentence_that_names_what_is_counted(ass
     # the sentence names it in the plan's words, or as the plan's abbreviation (低保)
     assert "1080" in plain_text(assistant.ask("番禺城乡低保标准十三五提高到几多钱一个月?"))
     assert "42210" in plain_text(assistant.ask("到2025年番禺要新增多少公办学位?"))
+    # 所有 (all) is no part of what is counted: the 23 kindergartens' total is the answer
+    assert "5.45" in plain_text(assistant.ask("番禺所有公办幼儿园项目总投资多少?"))
 
 
 def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistant):

@@ -104,6 +104,9 @@ def test_a_figure_question_asks_of_its_nouns_and_attributives_not_of_the_kind_of
     assert _asked("番禺2025年人均gdp目标是多少", tokenizer, dictionary) == ["人均", "gdp"]
     assert _asked("番禺区常住人口有多少?", tokenizer, dictionary) == ["常住人口"]
     assert _asked("全区森林覆盖率2025年目标", tokenizer, dictionary) == ["森林", "覆盖率"]
+    # 所有 "all" and 全部 "whole" say how much of it, not what
+    assert "所有" not in _asked("所有公办幼儿园项目总投资多少?", tokenizer, dictionary)
+    assert "全部" not in _asked("全部重大项目总投资是多少?", tokenizer, dictionary)
 
 
 def test_an_indicator_row_answers_only_a_question_for_what_it_measures(plan_tokenizer, dictionary):
