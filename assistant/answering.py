@@ -690,6 +690,7 @@ class ExtractiveAnswerer:
                     if r.place == passage.place and r.place.title == passage.place.title), None)
         return (table, row) if row is not None else None
 
+    @cached_property
     def _figure_rows(self) -> tuple[list[tuple[Passage, tuple[tuple[str, str], ...]]],
                                     list[tuple[Passage, int, str]]]:
         """The appendix indicator rows with their (column, value) cells, and the text's sentences
@@ -705,14 +706,14 @@ class ExtractiveAnswerer:
         return rows, sentences
 
     def _figure_twins(self) -> list[Twin]:
-        return figure_twins(*self._figure_rows(), self.searcher.index.tokenizer, self.searcher.term_weights)
+        return figure_twins(*self._figure_rows, self.searcher.index.tokenizer, self.searcher.term_weights)
 
     @cached_property
     def _unreported(self) -> dict[int, list[Twin]]:
         """Row passage id → the sentences stating its figure for a year its row leaves without
         one (暫無核定數). Read at the first question that needs them."""
         twins: dict[int, list[Twin]] = {}
-        for twin in unreported_twins(*self._figure_rows(), self.searcher.index.tokenizer,
+        for twin in unreported_twins(*self._figure_rows, self.searcher.index.tokenizer,
                                      self.searcher.term_weights, NO_FIGURE_CELLS, self._period):
             twins.setdefault(twin.row, []).append(twin)
         return twins

@@ -107,16 +107,20 @@ def unreported_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
             blanks.append((row, columns, term_weights(name)))
     if not blanks:
         return []
+    asked = set().union(*(years for _, columns, _ in blanks for _, years in columns))
     twins = []
     for passage, position, sentence in sentences:
+        own_period = None
         for _, clause, before in _clauses(sentence):
-            named = set(YEAR.findall(before))  # 到2025年,研發經費投入比重達3.4%: 2025
-            tokens = None
+            dated = set(YEAR.findall(before))  # 到2025年,研發經費投入比重達3.4%: 2025
+            if not dated:
+                own_period = period(passage) if own_period is None else own_period
+                dated = own_period
+            if not dated & asked:
+                continue
+            tokens = frozenset(tokenize(clause))
             for row, columns, weights in blanks:
-                for column, years in columns:
-                    if not years & (named or period(passage)):
-                        continue
-                    tokens = tokens if tokens is not None else frozenset(tokenize(clause))
-                    if term_coverage(weights, tokens) >= UNREPORTED_NAME_COVERAGE:
-                        twins.append(Twin(row.id, passage.id, position, column))
+                stated = [column for column, years in columns if years & dated]
+                if stated and term_coverage(weights, tokens) >= UNREPORTED_NAME_COVERAGE:
+                    twins += [Twin(row.id, passage.id, position, column) for column in stated]
     return list(dict.fromkeys(twins))
