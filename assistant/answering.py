@@ -86,6 +86,11 @@ _NUMBER_QUESTION = re.compile(
     r"|\btarget\b|how (big|large|long)"
 )
 _DIGIT = re.compile(r"\d")
+# An indicator that is a ratio (城镇化率, 占地区生产总值比重, 每千常住人口执业医师数), and a
+# question that asks for one
+_RATIO_ROW = re.compile(r"(率|比重|比例|占比)$|^每[十百千万]")
+_RATIO_ASKED = re.compile(r"率|比重|比例|占比|占|百分|%|‰|每[一1]?[十百千万\d]|percent|share|rate|proportion"
+                          r"|\bper\b")
 # A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
@@ -552,10 +557,14 @@ class ExtractiveAnswerer:
         words = words or figure_words(normalize(question), _NUMBER_QUESTION.search, tagger,
                                       dictionary, self.no_topic)
 
+        asks_ratio = bool(_RATIO_ASKED.search(normalize(question)))
+
         def fits(c: _Candidate) -> bool:
             if c.passage.id not in rows:
                 return True
             name, table_words = rows[c.passage.id]
+            if _RATIO_ROW.search(name[0]) and not asks_ratio:  # 常住人口 is not 常住人口城镇化率
+                return False
             return row_answers((w for w in words if w not in table_words), name, dictionary)
 
         return [c for c in candidates if fits(c)]

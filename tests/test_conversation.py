@@ -262,6 +262,13 @@ def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistan
     assert assistant.ask("How many swimming pools will Panyu build by 2025?").refusal == "no_figure"
 
 
+def test_a_ratio_indicator_answers_only_a_question_for_a_ratio(assistant):
+    # 森林覆盖率 is a share of the land, not the forest's area; the question asks neither 率 nor 占
+    assert assistant.ask("番禺全区森林有几多亩?").refusal == "no_figure"
+    # asked as a rate, or per thousand residents, the same kind of row answers
+    assert "7.91" in plain_text(assistant.ask("番禺森林覆盖率2025年要到多少?"))
+    assert "2.82" in plain_text(assistant.ask("番禺每千人有几个医生?"))
+
 def test_the_numbers_of_a_boxes_label_are_no_figure(assistant):
     # 專欄16 第4項 names the health centres but counts none: its label's 16 and 4 answer nothing
     centres = assistant.ask("番禺全区有多少个社区卫生服务中心?")
