@@ -384,7 +384,10 @@ class ExtractiveAnswerer:
             blank = chosen[0]  # state it, by the row's whole name; else the plan gives none
             stated = next(((s, c) for c in fitting if self._year_blank(c, years)
                            and (s := self._stated_elsewhere(c, years))), None)
-            refusal, chosen = ("no_figure", [blank]) if stated is None else (None, list(stated))
+            if stated is None:
+                refusal, chosen = "no_figure", [blank]
+            else:
+                chosen = list(stated)
         chosen = self._continue_lead_ins(chosen)
         if years and number_question and chosen and self._year_not_reported(chosen[0], years):
             # the indicator is the plan's, not for that year: its row, with the years it reports
@@ -773,10 +776,10 @@ class ExtractiveAnswerer:
         reported = {y for h in table.header for y in YEAR.findall(h)}
         return bool(reported) and not any(year in reported for year in years)
 
-    def _year_blank(self, best: _Candidate, years: frozenset[str]) -> bool:
-        """A figure asked for a year, best answered by an indicator row whose cells for that year
-        hold no figure (人均地区生产总值 2020: 暫無核定數; 城镇登记失业率 2020: /)."""
-        found = self._row(best.passage) if best.passage.kind == "row" else None
+    def _year_blank(self, c: _Candidate, years: frozenset[str]) -> bool:
+        """The candidate is an indicator row whose cells for the years asked hold no figure
+        (人均地区生产总值 2020: 暫無核定數; 城镇登记失业率 2020: /)."""
+        found = self._row(c.passage) if c.passage.kind == "row" else None
         if found is None:
             return False
         table, row = found
