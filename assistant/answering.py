@@ -369,6 +369,8 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal=refusal)
         number_question = bool(_NUMBER_QUESTION.search(normalize(question)))
         years = frozenset(YEAR.findall(question))
+        # the years a figure is asked for: those named, else the plan's period named (十四五)
+        asked_years = years or frozenset(self.scope.period_years(question))
         total = bool(_TOTAL_QUESTION.search(normalize(question)))
         own_words = set(english_words(own)) if own else set()
         english = {w: v * (FOCUS_WEIGHT if w in own_words else 1.0)
@@ -380,16 +382,16 @@ class ExtractiveAnswerer:
             return _Part(located=places, refusal="no_figure")
         chosen = _choose(fitting)
         blank = None  # the best row gives no figure for the year asked (暫無核定數): the text may
-        if years and number_question and chosen and self._year_blank(chosen[0], years):
+        if asked_years and number_question and chosen and self._year_blank(chosen[0], asked_years):
             blank = chosen[0]  # state it, by the row's whole name; else the plan gives none
-            stated = next(((s, c) for c in fitting if self._year_blank(c, years)
-                           and (s := self._stated_elsewhere(c, years))), None)
+            stated = next(((s, c) for c in fitting if self._year_blank(c, asked_years)
+                           and (s := self._stated_elsewhere(c, asked_years))), None)
             if stated is None:
                 refusal, chosen = "no_figure", [blank]
             else:
                 chosen = list(stated)
         chosen = self._continue_lead_ins(chosen)
-        if years and number_question and chosen and self._year_not_reported(chosen[0], years):
+        if asked_years and number_question and chosen and self._year_not_reported(chosen[0], asked_years):
             # the indicator is the plan's, not for that year: its row, with the years it reports
             refusal, chosen = "no_figure", chosen[:1]
         missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
@@ -518,11 +520,12 @@ class ExtractiveAnswerer:
 
     def _of_other_years(self, c: _Candidate, years: frozenset[str]) -> bool:
         """The sentence dates its figure to other years than those asked: by its own years, or,
-        undated, by the period its place's or section's title names (“十三五”時期發展成就); or it
-        is an indicator row whose table does not report them."""
-        dated = _years_covered(c.sentence)
-        if not dated and c.passage.place.appendix is None:
-            dated = self._period(c.passage)
+        undated, by the period its place's or section's title names (“十三五”時期發展成就). An
+        appendix row holds several years' columns: it is of other years when its table reports
+        none of those asked (附件3's “十四五”計劃投資額 reports 2021–2025)."""
+        if c.passage.place.appendix is not None:
+            return self._year_not_reported(c, years)
+        dated = _years_covered(c.sentence) or self._period(c.passage)
         return bool(dated and not years & dated) or self._year_not_reported(c, years)
 
     def _period(self, passage: Passage) -> set[str]:
@@ -767,13 +770,14 @@ class ExtractiveAnswerer:
     def _year_not_reported(self, best: _Candidate, years: frozenset[str]) -> bool:
         """A figure asked for a year, best answered by an indicator row whose table reports other
         years only (外贸出口总值: 2015 and 2020 in 附件1, not in 附件2): the plan does not give it
-        for that year, and quoting the other years would answer another question."""
+        for that year, and quoting the other years would answer another question. A column may
+        name the plan's period instead of a year (“十四五”計劃投資額)."""
         if best.passage.kind != "row" or any(year in best.sentence for year in years):
             return False
         table = self._table(best.passage)
         if table is None:
             return False
-        reported = {y for h in table.header for y in YEAR.findall(h)}
+        reported = {y for h in table.header for y in (*YEAR.findall(h), *self.scope.period_years(h))}
         return bool(reported) and not any(year in reported for year in years)
 
     def _year_blank(self, c: _Candidate, years: frozenset[str]) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from assistant.followups import Turn, is_follow_up, ordinal_reference, resolve_follow_up
 from assistant.normalize import normalize
+from assistant.outline import Place
 from assistant.render import plain_text
 
 
@@ -261,6 +262,14 @@ def test_an_english_count_is_named_by_a_sense_of_the_plans_chinese_word(assistan
     # no sentence found names a pool in either language: still no figure
     assert assistant.ask("How many swimming pools will Panyu build by 2025?").refusal == "no_figure"
 
+
+def test_the_plans_period_named_in_a_question_is_the_years_asked(assistant):
+    # 十四五 is 2021–2025: 附件1 reports 外贸出口总值 for 2015 and 2020 only
+    exports = assistant.ask("十四五期间番禺外贸出口要做到多少?")
+    assert exports.refusal == "no_figure" and exports.claims[0].place == Place(appendix=1, row=7)
+    # 附件3's column “十四五”計劃投資額 reports that period, though it names no year
+    assert "30479561" in plain_text(assistant.ask("五大工程十四五计划投资额合计是多少?"))
+    assert "42210" in plain_text(assistant.ask("十四五期间番禺要新增多少公办学位?"))
 
 def test_a_ratio_indicator_answers_only_a_question_for_a_ratio(assistant):
     # 森林覆盖率 is a share of the land, not the forest's area; the question asks neither 率 nor 占
