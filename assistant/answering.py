@@ -526,7 +526,7 @@ class ExtractiveAnswerer:
         if c.passage.place.appendix is not None:
             return self._year_not_reported(c, years)
         dated = _years_covered(c.sentence) or self._period(c.passage)
-        return bool(dated and not years & dated) or self._year_not_reported(c, years)
+        return bool(dated and not years & dated)
 
     def _period(self, passage: Passage) -> set[str]:
         """The years of the plan's period that a passage's title or its section's names."""
@@ -610,13 +610,12 @@ class ExtractiveAnswerer:
 
     def _next_sentence(self, passage: Passage, position: int) -> _Candidate | None:
         """The sentence after one in reading order, within the same place."""
-        sentences = passage.sentences
-        if position + 1 < len(sentences):
-            return _Candidate(passage, sentences[position + 1], position + 1, 0.0, frozenset())
+        if position + 1 < len(passage.sentences):
+            return _unscored(passage, position + 1)
         if passage.id + 1 < len(self.passages):
             after = self.passages[passage.id + 1]
             if after.place == passage.place and after.kind == "paragraph" and after.sentences:
-                return _Candidate(after, after.sentences[0], 0, 0.0, frozenset())
+                return _unscored(after, 0)
         return None
 
     def _listed_rows(self, question: str, chosen: list[_Candidate]) -> list[_Candidate]:
@@ -729,7 +728,7 @@ class ExtractiveAnswerer:
         one (暫無核定數). Read at the first question that needs them."""
         twins: dict[int, list[Twin]] = {}
         for twin in unreported_twins(*self._figure_rows, self.searcher.index.tokenizer,
-                                     self.searcher.term_weights, NO_FIGURE_CELLS, self._period):
+                                     self.searcher.term_weights, self._period):
             twins.setdefault(twin.row, []).append(twin)
         return twins
 
@@ -738,8 +737,7 @@ class ExtractiveAnswerer:
         without one."""
         for twin in self._unreported.get(blank.passage.id, ()):
             if any(year in YEAR.findall(twin.column) for year in years):
-                passage = self.passages[twin.passage]
-                return _Candidate(passage, passage.sentences[twin.position], twin.position, 0.0, frozenset())
+                return _unscored(self.passages[twin.passage], twin.position)
         return None
 
     def _twin(self, chosen: list[_Candidate], question: str, years: frozenset[str]) -> _Candidate | None:
@@ -759,8 +757,7 @@ class ExtractiveAnswerer:
             for t in twins:
                 other = (t.passage, t.position) if t.row == c.passage.id else (t.row, 0)
                 if other not in quoted:
-                    passage = self.passages[other[0]]
-                    return _Candidate(passage, passage.sentences[other[1]], other[1], 0.0, frozenset())
+                    return _unscored(self.passages[other[0]], other[1])
         return None
 
     def _table(self, passage: Passage) -> Table | None:
@@ -774,11 +771,16 @@ class ExtractiveAnswerer:
         name the plan's period instead of a year (“十四五”計劃投資額)."""
         if best.passage.kind != "row" or any(year in best.sentence for year in years):
             return False
-        table = self._table(best.passage)
-        if table is None:
-            return False
-        reported = {y for h in table.header for y in (*YEAR.findall(h), *self.scope.period_years(h))}
+        reported = self._reported_years.get(best.passage.place.appendix, frozenset())
         return bool(reported) and not any(year in reported for year in years)
+
+    @cached_property
+    def _reported_years(self) -> dict[int, frozenset[str]]:
+        """Appendix number → the years its table's columns report, by year or by the plan's
+        period (a 專欄's columns report none)."""
+        return {a.place.appendix: frozenset(y for h in a.table.header
+                                            for y in (*YEAR.findall(h), *self.scope.period_years(h)))
+                for a in self.outline.appendices if a.table is not None}
 
     def _year_blank(self, c: _Candidate, years: frozenset[str]) -> bool:
         """The candidate is an indicator row whose cells for the years asked hold no figure
@@ -916,6 +918,11 @@ def _chart(header: tuple[str, ...], cells: tuple[str, ...], place: Place) -> Cha
     elif m := re.search(r"\(([^()]*)\)$", place.title):
         unit = m.group(1)
     return Chart(place.title, unit, tuple(points))
+
+
+def _unscored(passage: Passage, position: int) -> _Candidate:
+    """A sentence quoted for its place beside another (the next one, a twin), not for a score."""
+    return _Candidate(passage, passage.sentences[position], position, 0.0, frozenset())
 
 
 def _has_figure(c: _Candidate) -> bool:

@@ -12,10 +12,11 @@ same number alone is no evidence, nor is one that a clause gives for something e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .normalize import normalize
+from .outline import NO_FIGURE_CELLS
 from .passages import NAMING_COLUMNS, Passage
 from .retrieval import term_coverage
 from .scope import YEAR
@@ -89,7 +90,6 @@ def unreported_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
                      sentences: Iterable[tuple[Passage, int, str]],
                      tokenize: Callable[[str], list[str]],
                      term_weights: Callable[[list[str]], dict[str, float]],
-                     no_figure: Collection[str],
                      period: Callable[[Passage], set[str]]) -> list[Twin]:
     """Every (row, sentence) pair where the row gives no figure for a year (暫無核定數 for 2020)
     and the sentence states the indicator for that year: 研究與試驗發展經費(R&D)支出占GDP比重
@@ -99,9 +99,9 @@ def unreported_twins(rows: Iterable[tuple[Passage, Sequence[tuple[str, str]]]],
     names before the number (else its section's `period`) include the column's year."""
     blanks = []
     for row, cells in rows:
-        columns = [(column, set(YEAR.findall(column))) for column, value in cells  # not 2016—2020年均增速
-                   if column not in _NOT_VALUES and value.strip() in no_figure
-                   and len(YEAR.findall(column)) == 1]
+        columns = [(column, set(YEAR.findall(column))) for column, value in cells
+                   if column not in _NOT_VALUES and value.strip() in NO_FIGURE_CELLS]
+        columns = [(column, years) for column, years in columns if len(years) == 1]  # not 2016—2020
         if columns:
             name = [t for t in tokenize(normalize(_UNIT.sub("", row.place.title))) if len(t) > 1]
             blanks.append((row, columns, term_weights(name)))
