@@ -25,6 +25,7 @@ from .counted import (
     english_names,
     figure_words,
     indicator_name,
+    indicator_vocabulary,
     named_words,
     names_all,
     row_answers,
@@ -64,6 +65,7 @@ from .tuning import (
     MAX_SENTENCES,
     NUMBER_BONUS,
     RANK_PENALTY,
+    RARE_INDICATOR_WORD,
     ROW_WITHOUT_YEAR_PENALTY,
     SENTENCE_SIMILARITY_WEIGHT,
     SHORT_SENTENCE_CHARS,
@@ -446,6 +448,8 @@ class ExtractiveAnswerer:
         named in none of the sentences found (_UNNAMED): none of them is about it."""
         if years and number_question and self._other_years_only(chosen, years):
             return _MISSING
+        if number_question and not self._indicator_named(chosen, asked, years):
+            return _MISSING
         if not _AMOUNT_QUESTION.search(normalize(asked)):
             return None
         if not any(_has_figure(c) for c in chosen):
@@ -459,6 +463,49 @@ class ExtractiveAnswerer:
         own_terms = {t for t in focus if len(t) > 1 and t in self.searcher.vocabulary
                      and t not in no_topic and t in typed}
         return None if _holds_any(chosen, own_terms) else _MISSING
+
+    def _indicator_named(self, chosen: list[_Candidate], asked: str, years: frozenset[str]) -> bool:
+        """Some quoted sentence with a figure names every word of an English figure question that
+        names one of the plan's indicators (`_indicator_words`), and for a year asked is not
+        dated to other years: the general public budget revenue is not answered by the tourism
+        revenue or the R&D share, nor the 2025 retail sales by those of 2020."""
+        if detect_script(asked) != "english":
+            return True
+        words = self._indicator_words(asked)
+        return not words or any(self._names_indicator(c, words)
+                                and not (years and self._of_other_years(c, years)) for c in chosen)
+
+    def _names_indicator(self, c: _Candidate, words: list[str]) -> bool:
+        """The sentence gives a figure and names every word (its English, its Chinese words'
+        senses, or the English titles over it: a row of 附件3 under "major projects")."""
+        if not _has_figure(c):
+            return False
+        _, english, tokens = self._reading(c.passage.id, c.position)
+        titles = english | set(english_words(" ".join(self.glossary.passage_titles(c.passage))))
+        dictionary = self.searcher.general_dictionary
+        parts = self.searcher.index.tokenizer.parts
+        return all(english_names(w, titles, tokens, dictionary, parts) for w in words)
+
+    def _indicator_words(self, text: str) -> list[str]:
+        """The English words of a question that name one of the plan's indicators and are rare in
+        the plan's English: hospital *beds* per 1,000 residents, the *tertiary* sector's share.
+        A word the plan uses often (major, public, residents: the plan's invention patents are
+        per 10,000 people) tells no indicator from another."""
+        frequency = self._indicator_frequency
+        return [w for w in dict.fromkeys(english_words(text))
+                if frequency.get(w, RARE_INDICATOR_WORD + 1) <= RARE_INDICATOR_WORD]
+
+    @cached_property
+    def _indicator_frequency(self) -> dict[str, int]:
+        """Each word of `_indicator_vocabulary` → the number of the plan's sentences whose English
+        holds it."""
+        vocabulary = self._indicator_vocabulary
+        counts = dict.fromkeys(vocabulary, 0)
+        for sentences in self.searcher.english_keys.sentence_words:
+            for words in sentences:
+                for w in words & vocabulary:
+                    counts[w] += 1
+        return counts
 
     def _counted_not_named(self, chosen: list[_Candidate], asked: str, hits: Sequence[Hit]) -> bool:
         """"How many seats / hospital beds …?", "要建多少个泳池?": what the question counts is
@@ -549,12 +596,26 @@ class ExtractiveAnswerer:
         """The candidates without the indicator rows that measure something other than what a
         Chinese figure question asks: 人均GDP is not the GDP row, 户籍人口 not 常住人口城镇化率,
         一般公共预算收入 not 旅游总收入. A follow-up (`own`: its own words) asks of what it names
-        (那学位呢), else of the previous topic."""
+        (那学位呢), else of the previous topic. An English question is judged by its words that
+        name an indicator (`_indicator_words`), as the rows' English names them."""
         rows = self._indicator_rows
-        if detect_script(question) == "english" or not any(c.passage.id in rows for c in candidates):
+        if not any(c.passage.id in rows for c in candidates):
             return candidates
-        tagger = self.searcher.index.tokenizer.tagger
+        tokenizer = self.searcher.index.tokenizer
+        tagger = tokenizer.tagger
         dictionary = self.searcher.general_dictionary
+        if detect_script(question) == "english":
+            # what the question names of an indicator: the rows of others go, and where the best
+            # sentence does not name it, the row that does comes first (the progression rate of
+            # junior high graduates, not 專欄2's employment service for graduates)
+            asked = self._indicator_words(question if own is None else own)
+            fitting = [c for c in candidates if c.passage.id not in rows or all(
+                english_names(w, rows[c.passage.id][0][1], rows[c.passage.id][0][2], dictionary,
+                              tokenizer.parts) for w in asked)]
+            if not asked or not fitting or self._names_indicator(fitting[0], asked):
+                return fitting
+            named = [c for c in fitting if c.passage.id in rows and self._names_indicator(c, asked)]
+            return named + [c for c in fitting if c not in named]
         words = []
         if own is not None:
             text = normalize(own)
@@ -592,6 +653,12 @@ class ExtractiveAnswerer:
             name = indicator_name(normalize(p.place.title), english, tagger, dictionary, self.no_topic)
             rows[p.id] = (name, normalize(self.outline.find(p.place).place.title))
         return rows
+
+    @cached_property
+    def _indicator_vocabulary(self) -> frozenset[str]:
+        """The English words that name one of the plan's indicators (`indicator_vocabulary`)."""
+        return indicator_vocabulary(self.glossary.title(self.passages[pid].place.title)
+                                    for pid in self._indicator_rows)
 
     def _continue_lead_ins(self, chosen: list[_Candidate]) -> list[_Candidate]:
         """A sentence that ends in a colon (…主要表現為:) says nothing alone: the sentence that

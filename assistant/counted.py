@@ -25,7 +25,7 @@ from .scope import YEAR
 from .tokens import STOP_WORDS, english_words, plain_english_words
 
 __all__ = ["chinese_counted", "counted_words", "english_names", "figure_words", "indicator_name",
-           "named_words", "names_all", "row_answers"]
+           "indicator_vocabulary", "named_words", "names_all", "row_answers"]
 
 # What "how many/much" counts: the words up to the verb or preposition that follows them.
 _COUNTED = re.compile(
@@ -48,6 +48,9 @@ _QUANTITY_STEMS = frozenset(plain_english_words(" ".join(_QUANTITY_WORDS)))
 _NOT_ASKED_STEMS = _QUANTITY_STEMS | frozenset(plain_english_words(
     "target goal objective aim indicator index figure plan planned expected estimate actual value "
     "standard level"))
+# Words of an indicator's English name that tell no indicator from another, with its participles
+# (designated, value added, licensed, policy-based): prepositions (per 1,000, per unit of GDP)
+_PREPOSITIONS = frozenset("per of in with by for to on at".split())
 _MODIFIERS = frozenset(plain_english_words("new more extra additional"))  # of a thing, not one
 # jieba's tags of words that never name the thing counted: adverbs, pronouns, time, place and
 # position words, conjunctions, prepositions, particles, numerals, measure words, adjectives,
@@ -124,6 +127,19 @@ def figure_words(question: str, asks_figure: Callable[[str], Match[str] | None],
         words += (named_words(after, tagger, dictionary, no_topic)
                   or named_words(before, tagger, dictionary, no_topic))
     return words
+
+
+def indicator_vocabulary(names: Iterable[str]) -> frozenset[str]:
+    """The English words that tell the plan's indicators apart (their English `names`, without
+    units, quantity words and the words of a figure's kind): a question's word among them names
+    an indicator, one that another row cannot answer (unemployment, not infant mortality)."""
+    words: set[str] = set()
+    for name in names:
+        plain = " ".join(w for w in _UNIT.sub(" ", name).lower().split()
+                         if not w.endswith("ed") and w not in _PREPOSITIONS)
+        words.update(w for w in plain_english_words(plain) if not w.isdigit()
+                     and (len(w) > 2 or _CODE.fullmatch(w)) and w not in _NOT_ASKED_STEMS)
+    return frozenset(words)
 
 
 def indicator_name(title: str, english: frozenset[str], tagger: Any, dictionary: Dictionary,

@@ -63,3 +63,6 @@ EVIDENCE_BIAS_WITHOUT_EXPANSIONS = -38.4048
 REFUSE_BELOW = 0.0  # log-odds: below this the plan is silent
 LIVE_TOPIC_MIN_COVERAGE = 0.5  # 天气/房价/weather asked about: the plan must hold this share of the
 # question's terms for it to be a question about the plan's policy rather than for live data
+# An English word of an indicator's name that names it in a question: one the plan's English uses in
+# at most this many sentences (budget, unemployment, tertiary; not school or public)
+RARE_INDICATOR_WORD = 20

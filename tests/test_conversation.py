@@ -278,6 +278,24 @@ def test_a_ratio_indicator_answers_only_a_question_for_a_ratio(assistant):
     assert "7.91" in plain_text(assistant.ask("番禺森林覆盖率2025年要到多少?"))
     assert "2.82" in plain_text(assistant.ask("番禺每千人有几个医生?"))
 
+def test_an_english_question_naming_one_indicator_is_not_answered_by_another(assistant):
+    # hospital beds are none of the plan's indicators: the physicians per 1,000 residents are not them
+    beds = assistant.ask("In 2025, how many hospital beds will there be for every 1,000 people?")
+    assert beds.refusal == "no_figure" and all(c.place.appendix is None for c in beds.claims)
+    # the tertiary industry's share is 附件1's (2015, 2020 only), not industry's share in 附件2
+    tertiary = assistant.ask("How much should the tertiary industry's share of GDP be in 2025?")
+    assert tertiary.refusal == "no_figure"
+    # budget revenue is not the tourism revenue
+    budget = assistant.ask("How much budget revenue does the district government expect to collect in 2025?")
+    assert budget.refusal == "no_figure" and "660" not in plain_text(budget)
+    # a follow-up is judged by its own words: PM2.5, not the good-air days asked before
+    air = "What is the 2025 target for the share of days with good air quality?"
+    pm = assistant.ask("what about PM2.5?", history=[air])
+    assert "≤30" in plain_text(pm) and pm.claims[0].place.row == 13
+    # named by the question, the row still answers
+    junior = assistant.ask("In 2020 what proportion of junior high graduates continued their studies?")
+    assert "98.5" in plain_text(junior)
+
 def test_the_numbers_of_a_boxes_label_are_no_figure(assistant):
     # 專欄16 第4項 names the health centres but counts none: its label's 16 and 4 answer nothing
     centres = assistant.ask("番禺全区有多少个社区卫生服务中心?")
