@@ -65,6 +65,7 @@ _CLAUSE = re.compile(r"[,，;；。?？!！]")
 _YEAR_WORD = re.compile(YEAR.pattern + "年?")
 _CODE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")  # pm10, 5g: a code is named as it is, or not
 MAX_ABBREVIATED = 7  # 研究与试验发展 → 研发: the span an abbreviation's characters come from
+MAX_COMPOUND = 4  # 充电桩, 停车位: a verb and a noun's character, as residents name a thing
 MIN_PREFIX = 4  # lamppost meets lamp (post): English compounds and their parts
 # A sentence as `names_all` reads it: its Chinese (normalised, without spaces), its English words
 # (as `plain_english_words` cuts them) and its Chinese words (医师, whose sense "doctor" 医生 shares)
@@ -101,10 +102,24 @@ def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | Non
     not at a figure the plan lacks. `question` is normalised, its abbreviations spelled out."""
     counted = []
     for after, before in _asking_clauses(question, asks_amount):
-        words = ([w for w, tag in tagger.cut(after) if _names_a_thing(w, tag, dictionary)]
+        cut = list(tagger.cut(after))
+        words = ([w for w, tag in cut if _names_a_thing(w, tag, dictionary)] or _compound(cut)
                  or [w for w, tag in tagger.cut(before) if _names_a_thing(w, tag, dictionary)])
         counted += [w for w in words if len(w) > 1 and w not in vocabulary]
     return counted
+
+
+def _compound(cut: list[tuple[str, str]]) -> list[str]:
+    """A noun the tagger cut into a verb and a one-character noun or measure word (充电桩 →
+    充电 + 桩, "charging pile"), after the measure word that follows the amount (多少个充电桩):
+    the compound as one word, at most `MAX_COMPOUND` characters."""
+    words = [(w, tag) for w, tag in cut if not tag.startswith("x") and tag not in ("y", "u", "uj")]
+    while words and words[0][1] in ("q", "m", "mq"):
+        words = words[1:]
+    if len(words) < 2 or len(words[-1][0]) != 1 or words[-1][1] not in ("q", "n", "ng"):
+        return []
+    compound = "".join(w for w, _ in words)
+    return [compound] if len(compound) <= MAX_COMPOUND and _CJK.fullmatch(compound) else []
 
 
 def _asking_clauses(question: str, asks: Callable[[str], Match[str] | None]) -> Iterator[tuple[str, str]]:

@@ -13,6 +13,7 @@ from assistant.counted import (
     english_names,
     figure_words,
     indicator_name,
+    indicator_vocabulary,
     names_all,
     row_answers,
 )
@@ -46,6 +47,17 @@ def test_what_is_counted_follows_the_amount_word_or_else_precedes_it(tokenizer, 
     assert _counted("2025年番禺医院床位打算达到多少?", tokenizer, dictionary) == ["床位"]
     # a one-character thing after the amount word (多少水) is what is counted: nothing to judge
     assert _counted("水厂每天能多产多少水?", tokenizer, dictionary) == []
+    # a thing the tagger cuts into a verb and a one-character word (充电 + 桩) is one word
+    assert _counted("番禺打算装几多个充电桩呀", tokenizer, dictionary) == ["充电桩"]
+    assert _counted("有多少人住?", tokenizer, dictionary) == []  # 人 + a verb: no thing counted
+
+
+def test_the_words_that_tell_indicators_apart_leave_out_units_participles_and_prepositions():
+    words = indicator_vocabulary([
+        "Licensed (assistant) physicians per 1,000 permanent residents (persons)",
+        "Policy-based grain reserves (10,000 tonnes)", "Number of 5G base stations"])
+    assert {"physician", "permanent", "resident", "grain", "5g", "station"} <= words
+    assert not words & {"licens", "assistant", "person", "per", "policy", "tonn", "number", "000"}
 
 
 def test_a_sentence_names_a_word_by_its_own_characters_its_english_or_a_shared_sense(dictionary):
