@@ -33,6 +33,7 @@ from .counted import (
 from .figures import Twin, figure_twins, unreported_twins
 from .followups import (
     ASPECT_WORDS,
+    OWN_QUESTION,
     Turn,
     ordinal_number,
     ordinal_reference,
@@ -104,10 +105,6 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个�
 # "list" asks for one as a request ("list the …", "can you list"), not as a noun ("in the list")
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are"
                             r"|^list\b|\b(please|you) list\b")
-# An interrogative of a question's own (a follow-up that has one asks its own question).
-_OWN_QUESTION = re.compile(
-    r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
-    r"(?! about)", re.IGNORECASE)
 MAX_LISTED_ROWS = 10
 _ATTRIBUTE = "屬性"  # the column (預期性/約束性) that marks a table of the plan's indicators
 # Why a figure is missing (ExtractiveAnswerer._figure_missing): the best sentence is about what was
@@ -404,7 +401,7 @@ class ExtractiveAnswerer:
             refusal = "no_figure"
         # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
         # though the previous question did; one that only names a topic (旧城改造呢?) does
-        asks = own if own is not None and _OWN_QUESTION.search(normalize(own)) else question
+        asks = own if own is not None and OWN_QUESTION.search(normalize(own)) else question
         listed = self._listed_rows(asks, chosen)
         listed_best = chosen[0].passage.id if chosen else None  # quoted whole among the names
         if listed:

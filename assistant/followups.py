@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from .normalize import detect_script, normalize, to_traditional
 from .outline import parse_numeral
 
-__all__ = ["ASPECT_WORDS", "Turn", "is_follow_up", "ordinal_number", "ordinal_reference",
+__all__ = ["ASPECT_WORDS", "OWN_QUESTION", "Turn", "is_follow_up", "ordinal_number", "ordinal_reference",
            "resolve_follow_up", "whole_terms"]
 
 # Words that point back to the previous turn: Mandarin, Cantonese and English.
@@ -23,6 +23,15 @@ _BACK_REFERENCE = re.compile(
     r"|and|what about|how about)",
     re.IGNORECASE,
 )
+# …of those, the ones that only go on from the previous turn ("then", "also"): a question of its own
+# after them, with a topic of its own and no year (a year switches the previous question's: 那2020年
+# 实际做到多少?), stands alone (那十四五期间GDP每年要涨多少? after a question about 2035), unlike
+# one after 其中 / 它 / what about, which points into the previous answer
+_CONTINUATIONS = frozenset("那么 那麼 那 还有 還有 另外 然后 然後 咁 and".split())
+# An interrogative of a question's own: it asks something, not only names a topic (那GDP呢?)
+OWN_QUESTION = re.compile(
+    r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
+    r"(?! about)", re.IGNORECASE)
 # What a question asks of its topic rather than the topic itself (规模, 投资, 面积, 时间 …): general
 # measure and status words; the answerer adds the words of the plan's own table headers.
 ASPECT_WORDS = frozenset(
@@ -36,6 +45,8 @@ _ENGLISH_ANAPHOR = re.compile(
     r"|\b(it|its|they|them|their|those|these)\b(?! (is|are) (true|possible|planned) that)",
     re.IGNORECASE,
 )
+# Chinese pronouns anywhere in a question: it goes on from the previous topic (那它有多少职工?)
+_CHINESE_ANAPHOR = re.compile(r"它|佢|这个|這個|那个|那個|呢个|呢個|嗰个|嗰個|这些|這些|那些|嗰啲|呢啲")
 _ELLIPTIC_END = re.compile(r"(呢|嗎|吗|喎|啊|咧|\?|？)\s*[?？!！。]*$")
 # 农村的呢? / 農村嘅呢?: a modifier whose noun is left out — the previous question's (垃圾分类呢?
 # names a topic of its own and stands alone)
@@ -119,8 +130,13 @@ def is_follow_up(question: str, topic_terms: Callable[[str], list[str]]) -> bool
     core = _core(text)
     bare = _without_ordinal(_YEAR.sub(" ", core))
     terms = whole_terms([t for t in topic_terms(bare) if len(t) > 1 and not t.isdigit()])
-    if (_BACK_REFERENCE.match(text) or ordinal_reference(text) or _HEADLESS.search(text)
-            or _ENGLISH_ANAPHOR.search(text)):
+    back = _BACK_REFERENCE.match(text)
+    pointing = ordinal_reference(text) or _HEADLESS.search(text) or _ENGLISH_ANAPHOR.search(text)
+    if (back and back.group(0).lower() in _CONTINUATIONS and not pointing and terms
+            and not _CHINESE_ANAPHOR.search(core) and not _YEAR.search(core)
+            and OWN_QUESTION.search(normalize(core))):
+        return False
+    if back or pointing:
         return len(terms) <= MAX_ELLIPTIC_TOPIC_TERMS
     # no back-reference: only a bare year or aspect ("2035年呢?", "具体呢?") leans on the last turn
     return bool(_ELLIPTIC_END.search(text)) and not terms

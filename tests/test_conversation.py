@@ -18,14 +18,14 @@ def terms(assistant):
 @pytest.mark.parametrize("question", ["那2035年呢？", "其中农村的呢？", "what about for kids?", "第二个呢",
                                       "农村嘅呢？",
                                       "2035年呢?", "那個幾時起好？", "When will it open?",
-                                      "How many seats are there?"])
+                                      "How many seats are there?", "那2025年计划做到几多？"])
 def test_elliptic_questions_are_follow_ups(terms, question):
     assert is_follow_up(question, terms)
 
 
 @pytest.mark.parametrize("question", ["明天番禺会下雨吗", "垃圾分类呢？", "那番禺的地铁和高铁规划是怎样的？",
                                       "How many 5G base stations by 2025?", "养老院够不够？",
-                                      "Is there a new library?"])
+                                      "Is there a new library?", "那十四五期间全区GDP每年要增长多少？"])
 def test_self_contained_questions_are_not_follow_ups(terms, question):
     assert not is_follow_up(question, terms)
 
@@ -35,6 +35,16 @@ def test_follow_ups_are_resolved_against_the_previous_turn(terms):
     listed = Turn("专栏5有哪些平台？", items=("广州南站商务区", "番禺智造创新城"))
     assert resolve_follow_up("第二个呢？", [listed], terms) == "番禺智造创新城"
     assert resolve_follow_up("明天番禺会下雨吗", ["What about elderly care?"], terms) == "明天番禺会下雨吗"
+
+
+def test_a_question_of_its_own_after_then_is_answered_on_its_own(assistant):
+    # 那 ("then") before a question with its own topic, period and interrogative: answered as it
+    # stands, not merged with the 2035 vision asked before
+    for question in ("那GDP每年要增长多少？", "那五年里面GDP每年升几多？"):
+        growth = assistant.ask(question, history=["番禺到2035年要变成什么样？"])
+        alone = assistant.ask(question.removeprefix("那"))
+        assert not growth.refused and [c.text for c in growth.claims] == [c.text for c in alone.claims]
+        assert "2035" not in (growth.resolved_question or "")
 
 
 def test_an_unrelated_question_after_another_is_answered_on_its_own(assistant):
