@@ -598,21 +598,10 @@ class ExtractiveAnswerer:
         rows = self._indicator_rows
         if not any(c.passage.id in rows for c in candidates):
             return candidates
-        tokenizer = self.searcher.index.tokenizer
-        tagger = tokenizer.tagger
-        dictionary = self.searcher.general_dictionary
         if detect_script(question) == "english":
-            # what the question names of an indicator: the rows of others go, and where the best
-            # sentence does not name it, the row that does comes first (the progression rate of
-            # junior high graduates, not 專欄2's employment service for graduates)
-            asked = self._indicator_words(question if own is None else own)
-            fitting = [c for c in candidates if c.passage.id not in rows or all(
-                english_names(w, rows[c.passage.id][0][1], rows[c.passage.id][0][2], dictionary,
-                              tokenizer.parts) for w in asked)]
-            if not asked or not fitting or self._names_indicator(fitting[0], asked):
-                return fitting
-            named = [c for c in fitting if c.passage.id in rows and self._names_indicator(c, asked)]
-            return named + [c for c in fitting if c not in named]
+            return self._fitting_english_rows(candidates, question if own is None else own)
+        tagger = self.searcher.index.tokenizer.tagger
+        dictionary = self.searcher.general_dictionary
         words = []
         if own is not None:
             text = normalize(own)
@@ -632,6 +621,28 @@ class ExtractiveAnswerer:
             return row_answers((w for w in words if w not in table_words), name, dictionary)
 
         return [c for c in candidates if fits(c)]
+
+    def _fitting_english_rows(self, candidates: list[_Candidate], asked: str) -> list[_Candidate]:
+        """`_fitting_rows` for an English question, by what it names of an indicator
+        (`_indicator_words`): the rows of others go, and where the best sentence does not name it,
+        the row that does comes first (the progression rate of junior high graduates, not 專欄2's
+        employment service for graduates)."""
+        words = self._indicator_words(asked)
+        rows = self._indicator_rows
+        dictionary = self.searcher.general_dictionary
+        parts = self.searcher.index.tokenizer.parts
+
+        def fits(c: _Candidate) -> bool:
+            if c.passage.id not in rows:
+                return True
+            _, english, tokens = rows[c.passage.id][0]
+            return all(english_names(w, english, tokens, dictionary, parts) for w in words)
+
+        fitting = [c for c in candidates if fits(c)]
+        if not words or not fitting or self._names_indicator(fitting[0], words):
+            return fitting
+        named = [c for c in fitting if c.passage.id in rows and self._names_indicator(c, words)]
+        return named + [c for c in fitting if c not in named]
 
     @cached_property
     def _indicator_rows(self) -> dict[int, tuple[Sentence, str]]:
