@@ -65,6 +65,9 @@ _CLAUSE = re.compile(r"[,，;；。?？!！]")
 _YEAR_WORD = re.compile(YEAR.pattern + "年?")
 _CODE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9.]+")  # pm10, 5g: a code is named as it is, or not
 MAX_ABBREVIATED = 7  # 研究与试验发展 → 研发: the span an abbreviation's characters come from
+# Chinese resultative and directional complements: the one-character verbs that follow another
+# verb to say how its action ends (冲到, 做成, 定为, 建起)
+_COMPLEMENTS = frozenset("到成为出上下起来去完好住")
 MAX_COMPOUND = 4  # 充电桩, 停车位: a verb and a noun's character, as residents name a thing
 MIN_PREFIX = 4  # lamppost meets lamp (post): English compounds and their parts
 # A sentence as `names_all` reads it: its Chinese (normalised, without spaces), its English words
@@ -102,11 +105,21 @@ def chinese_counted(question: str, asks_amount: Callable[[str], Match[str] | Non
     not at a figure the plan lacks. `question` is normalised, its abbreviations spelled out."""
     counted = []
     for after, before in _asking_clauses(question, asks_amount):
-        cut = list(tagger.cut(after))
-        words = ([w for w, tag in cut if _names_a_thing(w, tag, dictionary)] or _compound(cut)
-                 or [w for w, tag in tagger.cut(before) if _names_a_thing(w, tag, dictionary)])
+        cut = _cut(after, tagger)
+        words = (_things(cut, dictionary) or _compound(cut)
+                 or _things(_cut(before, tagger), dictionary))
         counted += [w for w in words if len(w) > 1 and w not in vocabulary]
     return counted
+
+
+def _cut(text: str, tagger: Any) -> list[tuple[str, str]]:
+    return [(w, tag) for w, tag in tagger.cut(text)]
+
+
+def _things(cut: list[tuple[str, str]], dictionary: Dictionary) -> list[str]:
+    """The words of a cut that name a thing (`chinese_counted`)."""
+    return [w for i, (w, tag) in enumerate(cut)
+            if _names_a_thing(w, tag, dictionary) and not _not_named_here(cut, i)]
 
 
 def _compound(cut: list[tuple[str, str]]) -> list[str]:
@@ -186,9 +199,10 @@ def _abbreviates(word: str, name: str) -> bool:
 def named_words(text: str, tagger: Any, dictionary: Dictionary, no_topic: Collection[str]) -> list[str]:
     """The words of a text that could name what a figure is of (those `figure_words` keeps)."""
     words = []
-    for word, tag in tagger.cut(text):
+    cut = _cut(text, tagger)
+    for i, (word, tag) in enumerate(cut):
         if (len(word) < 2 or word.isdigit() or word in STOP_WORDS or word in no_topic
-                or tag in _NOT_ASKED_TAGS or dictionary.is_verb(word)
+                or tag in _NOT_ASKED_TAGS or dictionary.is_verb(word) or _not_named_here(cut, i)
                 or (tag == "x" and not _CJK.fullmatch(word))):
             continue
         senses = dictionary.senses(word)
@@ -196,6 +210,15 @@ def named_words(text: str, tagger: Any, dictionary: Dictionary, no_topic: Collec
             continue  # a verb the dictionary lacks (定为); 比重 "proportion", 目标 "target"
         words.append(word)
     return words
+
+
+def _not_named_here(cut: list[tuple[str, str]], i: int) -> bool:
+    """The i-th word of a cut names no thing here: a verb of the tagger's followed by a
+    resultative or directional complement (要冲 + 到, "rush to", whatever the dictionary's noun
+    senses: 要冲 "hub"; 预算 before 收入 stays a noun), or a word the asker glosses in brackets
+    (大厂(规模以上工业): the gloss names it in the plan's words)."""
+    after = cut[i + 1][0] if i + 1 < len(cut) else ""
+    return (cut[i][1].startswith("v") and after in _COMPLEMENTS) or after == "("
 
 
 def _names_a_thing(word: str, tag: str, dictionary: Dictionary) -> bool:

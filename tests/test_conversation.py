@@ -230,6 +230,10 @@ def test_a_chinese_count_of_something_no_found_sentence_names_is_not_answered_wi
     assert assistant.ask("番禺要新建几多个公共泳池？").refusal == "no_figure"
     # 充电桩, cut by the tagger into 充电 + 桩, is one thing: the 5G base stations are not it
     assert assistant.ask("番禺打算装几多个充电桩呀").refusal == "no_figure"
+    # 要冲 ("hub") before 到 is the verb 冲到, and 大厂 is glossed in the plan's words: no thing
+    # the plan lacks is counted, and the rows answer
+    assert "3000" in plain_text(assistant.ask("番禺GDP到2025年要冲到几多亿?"))
+    assert "1916.19" in plain_text(assistant.ask("番禺啲大厂(规模以上工业)2020年产值有几多?"))
     # 医生 is the plan's 醫師 in other words (one sense in the dictionary): answered from the row
     doctors = assistant.ask("到2025年每千个常住居民有几多个医生？")
     assert not doctors.refused and "2.82" in plain_text(doctors)

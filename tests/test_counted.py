@@ -50,6 +50,9 @@ def test_what_is_counted_follows_the_amount_word_or_else_precedes_it(tokenizer, 
     # a thing the tagger cuts into a verb and a one-character word (充电 + 桩) is one word
     assert _counted("番禺打算装几多个充电桩呀", tokenizer, dictionary) == ["充电桩"]
     assert _counted("有多少人住?", tokenizer, dictionary) == []  # 人 + a verb: no thing counted
+    # a verb before its complement (冲到 "rush to") and a word glossed in brackets name no thing
+    assert _counted("番禺GDP到2030年要冲到多少?", tokenizer, dictionary) == ["GDP"]  # not 要冲 "hub"
+    assert _counted("番禺啲大厂(规模以上工业)有几多家?", tokenizer, dictionary) == ["规模", "工业"]
 
 
 def test_the_words_that_tell_indicators_apart_leave_out_units_participles_and_prepositions():
