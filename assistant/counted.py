@@ -48,8 +48,8 @@ _QUANTITY_STEMS = frozenset(plain_english_words(" ".join(_QUANTITY_WORDS)))
 _NOT_ASKED_STEMS = _QUANTITY_STEMS | frozenset(plain_english_words(
     "target goal objective aim indicator index figure plan planned expected estimate actual value "
     "standard level"))
-# Words of an indicator's English name that tell no indicator from another, with its participles
-# (designated, value added, licensed, policy-based): prepositions (per 1,000, per unit of GDP)
+# The prepositions of an indicator's English name (per 1,000, per unit of GDP): like its
+# participles (designated, value added, licensed, policy-based), they tell no indicator from another
 _PREPOSITIONS = frozenset("per of in with by for to on at".split())
 _MODIFIERS = frozenset(plain_english_words("new more extra additional"))  # of a thing, not one
 # jieba's tags of words that never name the thing counted: adverbs, pronouns, time, place and
