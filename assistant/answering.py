@@ -393,7 +393,11 @@ class ExtractiveAnswerer:
         if asked_years and number_question and chosen and self._year_not_reported(chosen[0], asked_years):
             # the indicator is the plan's, not for that year: its row, with the years it reports
             refusal, chosen = "no_figure", chosen[:1]
-        missing = (self._figure_missing(chosen, own or question, years, number_question, focus, hits[:3])
+        # a follow-up's own words say what it asks (几时建好? asks no amount; 那学位呢? the
+        # amount of 学位), unless they name nothing but a year (那2035年呢?: the previous question)
+        year_only = own is not None and not self.plan_terms(YEAR.sub(" ", own))
+        asks = question if year_only and not OWN_QUESTION.search(normalize(own)) else own or question
+        missing = (self._figure_missing(chosen, asks, years, number_question, focus, hits[:3])
                    if chosen and not refusal and blank is None else None)
         if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
             return _Part(located=places, refusal="no_figure")

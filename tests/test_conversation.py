@@ -47,6 +47,16 @@ def test_a_question_of_its_own_after_then_is_answered_on_its_own(assistant):
         assert "2035" not in (growth.resolved_question or "")
 
 
+def test_a_year_switched_follow_up_asks_the_previous_figure_of_that_year(assistant):
+    # 那2035年呢? asks the previous question's figure for 2035; the 2035 vision gives none for
+    # life expectancy or the R&D share (its 翻一番 is of GDP and incomes)
+    for previous in ("番禺人均寿命2025年要达到几多岁?", "2025年研发经费投入比重目标是多少?"):
+        assert assistant.ask("那2035年呢?", history=[previous]).refusal == "no_figure"
+    # …and it does for GDP
+    gdp = assistant.ask("那2035年呢?", history=["2025年番禺GDP目标是多少?"])
+    assert not gdp.refused and "翻一番" in plain_text(gdp)
+
+
 def test_an_unrelated_question_after_another_is_answered_on_its_own(assistant):
     answer = assistant.ask("明天番禺会下雨吗", history=["What does the plan say about elderly care?"])
     assert answer.refused and answer.resolved_question is None
