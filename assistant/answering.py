@@ -394,9 +394,10 @@ class ExtractiveAnswerer:
             # the indicator is the plan's, not for that year: its row, with the years it reports
             refusal, chosen = "no_figure", chosen[:1]
         # a follow-up's own words say what it asks (几时建好? asks no amount; 那学位呢? the
-        # amount of 学位), unless they name nothing but a year (那2035年呢?: the previous question)
-        year_only = own is not None and not self.plan_terms(YEAR.sub(" ", own))
-        asks = question if year_only and not OWN_QUESTION.search(normalize(own)) else own or question
+        # amount of 学位), unless they name no topic and ask nothing (那2035年呢?, 具体点呢?):
+        # then it asks the previous question, for its year
+        says_nothing = own is not None and not self.plan_terms(YEAR.sub(" ", own))
+        asks = question if says_nothing and not OWN_QUESTION.search(normalize(own)) else own or question
         missing = (self._figure_missing(chosen, asks, years, number_question, focus, hits[:3])
                    if chosen and not refusal and blank is None else None)
         if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
