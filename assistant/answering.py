@@ -396,9 +396,10 @@ class ExtractiveAnswerer:
         # a follow-up's own words say what it asks (几时建好? asks no amount; 那学位呢? the
         # amount of 学位), unless they name no topic and ask nothing (那2035年呢?, 具体点呢?):
         # then it asks the previous question, for its year
-        says_nothing = own is not None and not self.plan_terms(YEAR.sub(" ", own))
-        asks = question if says_nothing and not OWN_QUESTION.search(normalize(own)) else own or question
-        missing = (self._figure_missing(chosen, asks, years, number_question, focus, hits[:3])
+        says_nothing = (own is not None and not self.plan_terms(YEAR.sub(" ", own))
+                        and not OWN_QUESTION.search(normalize(own)))
+        figure_asked = question if says_nothing else own or question
+        missing = (self._figure_missing(chosen, figure_asked, years, number_question, focus, hits[:3])
                    if chosen and not refusal and blank is None else None)
         if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
             return _Part(located=places, refusal="no_figure")
@@ -483,10 +484,19 @@ class ExtractiveAnswerer:
         if not _has_figure(c):
             return False
         _, english, tokens = self._reading(c.passage.id, c.position)
-        titles = english | set(english_words(" ".join(self.glossary.passage_titles(c.passage))))
+        return self._names_all_english(words, english | self._title_words[c.passage.id], tokens)
+
+    def _names_all_english(self, words: list[str], english: Collection[str],
+                           chinese_words: Collection[str]) -> bool:
+        """A text (its English words and its Chinese words) names every English word."""
         dictionary = self.searcher.general_dictionary
         parts = self.searcher.index.tokenizer.parts
-        return all(english_names(w, titles, tokens, dictionary, parts) for w in words)
+        return all(english_names(w, english, chinese_words, dictionary, parts) for w in words)
+
+    @cached_property
+    def _title_words(self) -> list[frozenset[str]]:
+        """Passage id → the English words of the titles over it (its row, then its headings)."""
+        return [frozenset(english_words(" ".join(self.glossary.passage_titles(p)))) for p in self.passages]
 
     def _indicator_words(self, text: str) -> list[str]:
         """The English words of a question that name one of the plan's indicators and are rare in
@@ -634,16 +644,8 @@ class ExtractiveAnswerer:
         employment service for graduates)."""
         words = self._indicator_words(asked)
         rows = self._indicator_rows
-        dictionary = self.searcher.general_dictionary
-        parts = self.searcher.index.tokenizer.parts
-
-        def fits(c: _Candidate) -> bool:
-            if c.passage.id not in rows:
-                return True
-            _, english, tokens = rows[c.passage.id][0]
-            return all(english_names(w, english, tokens, dictionary, parts) for w in words)
-
-        fitting = [c for c in candidates if fits(c)]
+        fitting = [c for c in candidates if c.passage.id not in rows
+                   or self._names_all_english(words, *rows[c.passage.id][0][1:])]
         if not words or not fitting or self._names_indicator(fitting[0], words):
             return fitting
         named = [c for c in fitting if c.passage.id in rows and self._names_indicator(c, words)]

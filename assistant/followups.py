@@ -17,17 +17,15 @@ from .outline import parse_numeral
 __all__ = ["ASPECT_WORDS", "OWN_QUESTION", "Turn", "is_follow_up", "ordinal_number", "ordinal_reference",
            "resolve_follow_up", "whole_terms"]
 
-# Words that point back to the previous turn: Mandarin, Cantonese and English.
-_BACK_REFERENCE = re.compile(
-    r"^(那么|那麼|那个|那個|那|还有|還有|另外|其中|然后|然後|它|佢|这个|這個|呢个|呢個|嗰个|嗰個|嗰|咁"
-    r"|and|what about|how about)",
-    re.IGNORECASE,
-)
-# …of those, the ones that only go on from the previous turn ("then", "also"): a question of its own
-# after them, with a topic of its own and no year (a year switches the previous question's: 那2020年
-# 实际做到多少?), stands alone (那十四五期间GDP每年要涨多少? after a question about 2035), unlike
-# one after 其中 / 它 / what about, which points into the previous answer
+# Words that open a question and refer back to the previous turn (Mandarin, Cantonese, English):
+# those that only go on from it ("then", "also") — a question of its own after them, with a topic
+# of its own and no year (a year switches the previous question's: 那2020年实际做到多少?), stands
+# alone (那十四五期间GDP每年要涨多少? after a question about 2035) — and those that point into it
 _CONTINUATIONS = frozenset("那么 那麼 那 还有 還有 另外 然后 然後 咁 and".split())
+_POINTERS = frozenset(["那个", "那個", "其中", "它", "佢", "这个", "這個", "呢个", "呢個", "嗰个", "嗰個",
+                       "嗰", "what about", "how about"])
+_BACK_REFERENCE = re.compile(  # the longest first: 那么 and 那个 before 那
+    "^(" + "|".join(sorted(_CONTINUATIONS | _POINTERS, key=lambda w: (-len(w), w))) + ")", re.IGNORECASE)
 # An interrogative of a question's own: it asks something, not only names a topic (那GDP呢?)
 OWN_QUESTION = re.compile(
     r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
