@@ -94,6 +94,16 @@ _DIGIT = re.compile(r"\d")
 _RATIO_ROW = re.compile(r"(率|比重|比例|占比)$|^每[十百千万]")
 _RATIO_ASKED = re.compile(r"率|比重|比例|占比|占|百分|%|‰|每[一1]?[十百千万\d]|percent|share|rate|proportion"
                           r"|\bper\b")
+# What kind of amount a figure question asks (a count: 多少个, 几所, 人次, how many; money: 多少钱,
+# how much money, cost, salary) and what kind a row's unit measures (億元 money; 萬人, 個, 件 a
+# count): an indicator of one kind never answers a question of the other (几多个亿 asks money: 个
+# counts the 亿). Chinese classifiers and currency words are closed classes of the language.
+_COUNT_ASKED = re.compile(r"(多少|几)(个(?![十百千万亿])|所|家|座|条|张|辆|件|项|套|间|栋|名|位|人|户|次"
+                          r"|处|台|部|只|支|根|场|棵)|人次|人数"
+                          r"|\bhow many\b(?!\W+(\w+\W+){0,2}(yuan|rmb|dollars?)\b)")
+_MONEY_ASKED = re.compile(r"(多少|几)(钱|元|块)|\b(how much money|how many (yuan|rmb)|cost|costs|price|prices"
+                          r"|salary|salaries|wages?)\b")
+_MONEY_UNIT = re.compile(r"元")
 # A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
@@ -401,10 +411,11 @@ class ExtractiveAnswerer:
         figure_asked = question if says_nothing else own or question
         missing = (self._figure_missing(chosen, figure_asked, years, number_question, focus, hits[:3])
                    if chosen and not refusal and blank is None else None)
-        if missing == _UNNAMED:  # no found sentence speaks of what is counted: none is context
-            return _Part(located=places, refusal="no_figure")
         if missing:
-            refusal = "no_figure"
+            context = self._context(candidates, fitting, answer_weights)
+            if missing == _UNNAMED or context is None:  # no found sentence speaks of it
+                return _Part(located=places, refusal="no_figure")
+            refusal, chosen = "no_figure", [context]
         # a follow-up that asks its own question (几时建好? when is it built?) asks no list,
         # though the previous question did; one that only names a topic (旧城改造呢?) does
         asks = own if own is not None and OWN_QUESTION.search(normalize(own)) else question
@@ -440,6 +451,19 @@ class ExtractiveAnswerer:
         if refusal in ("personal", "no_figure"):  # no advice or figure; the policy, as context
             return _Part(claims[:1], sources[:1], places, None, refusal)
         return _Part(claims, sources, places, chart)
+
+    def _context(self, candidates: list[_Candidate], fitting: list[_Candidate],
+                 weights: dict[str, float]) -> _Candidate | None:
+        """What the plan says on the subject of a figure it does not give: of the sentences that
+        hold the rarest topic term any found sentence holds (旅游, not 目标 or 十四五), the one
+        that holds most of the question's terms; none when no fitting sentence holds it."""
+        topic = {t: w for t, w in weights.items() if t not in self.no_topic}
+        held = {t for c in candidates for t in c.terms if t in topic}
+        if not held:
+            return None
+        rarest = max(held, key=lambda t: topic[t])
+        pool = [c for c in fitting if rarest in c.terms]
+        return max(pool, key=lambda c: term_coverage(topic, c.terms)) if pool else None
 
     def _figure_missing(self, chosen: list[_Candidate], asked: str, years: frozenset[str],
                         number_question: bool, focus: frozenset[str],
@@ -613,6 +637,7 @@ class ExtractiveAnswerer:
         rows = self._indicator_rows
         if not any(c.passage.id in rows for c in candidates):
             return candidates
+        candidates = self._of_measure_asked(candidates, question if own is None else own)
         if detect_script(question) == "english":
             return self._fitting_english_rows(candidates, question if own is None else own)
         tagger = self.searcher.index.tokenizer.tagger
@@ -636,6 +661,34 @@ class ExtractiveAnswerer:
             return row_answers((w for w in words if w not in table_words), name, dictionary)
 
         return [c for c in candidates if fits(c)]
+
+    def _of_measure_asked(self, candidates: list[_Candidate], asked: str) -> list[_Candidate]:
+        """Without the indicator rows whose unit measures another kind of amount than asked: a
+        count of visits (旅游接待人次, how many tourists) is not answered by 旅游总收入 (億元), nor
+        money (多少钱, salary) by a row in 歲 or 萬人. A share asked (占比) may be of either."""
+        text = normalize(asked)
+        if _RATIO_ASKED.search(text):
+            return candidates
+        count, money = bool(_COUNT_ASKED.search(text)), bool(_MONEY_ASKED.search(text))
+        if count == money:
+            return candidates
+
+        def other_kind(c: _Candidate) -> bool:
+            unit = self._row_units.get(c.passage.id, "")
+            return bool(unit) and (bool(_MONEY_UNIT.search(unit)) if count
+                                   else not _MONEY_UNIT.search(unit))
+
+        return [c for c in candidates if not other_kind(c)]
+
+    @cached_property
+    def _row_units(self) -> dict[int, str]:
+        """Passage id → the unit of each indicator row (its 單位 cell, or its name's brackets)."""
+        units = {}
+        for pid in self._indicator_rows:
+            passage = self.passages[pid]
+            if found := self._row(passage):
+                units[pid] = normalize(_row_unit(found[0].header, found[1].cells, passage.place))
+        return units
 
     def _fitting_english_rows(self, candidates: list[_Candidate], asked: str) -> list[_Candidate]:
         """`_fitting_rows` for an English question, by what it names of an indicator
@@ -994,12 +1047,15 @@ def _chart(header: tuple[str, ...], cells: tuple[str, ...], place: Place) -> Cha
             points.append((name, float(m.group(1))))
     if len(points) < 2:
         return None
-    unit = ""
+    return Chart(place.title, _row_unit(header, cells, place), tuple(points))
+
+
+def _row_unit(header: Sequence[str], cells: Sequence[str], place: Place) -> str:
+    """An indicator row's unit: its 單位 cell, else the brackets that end its name (億元)."""
     if "單位" in header:
-        unit = cells[header.index("單位")]
-    elif m := re.search(r"\(([^()]*)\)$", place.title):
-        unit = m.group(1)
-    return Chart(place.title, unit, tuple(points))
+        return cells[header.index("單位")]
+    m = re.search(r"\(([^()]*)\)$", place.title)
+    return m.group(1) if m else ""
 
 
 def _unscored(passage: Passage, position: int) -> _Candidate:

@@ -305,6 +305,25 @@ def test_a_ratio_indicator_answers_only_a_question_for_a_ratio(assistant):
     assert "7.91" in plain_text(assistant.ask("番禺森林覆盖率2025年要到多少?"))
     assert "2.82" in plain_text(assistant.ask("番禺每千人有几个医生?"))
 
+def test_an_indicator_in_money_answers_no_count_and_one_in_people_no_money(assistant):
+    # 旅游总收入 is in 億元: visits or visitors counted (人次, 多少人) are not it
+    for question in ("番禺2025年旅游人次目标是多少", "番禺旅游人数2025年要达到多少人"):
+        answer = assistant.ask(question)
+        assert answer.refusal == "no_figure" and "660" not in plain_text(answer), question
+    # 几多个亿 asks money (个 counts the 亿): 附件1's revenue row (2015, 2020) is still the context
+    revenue = assistant.ask("番禺一般公共预算收入2025年有几多个亿")
+    assert revenue.refusal == "no_figure" and "103.16" in plain_text(revenue)
+    # money asked of a row in money is answered
+    assert "65025" in plain_text(assistant.ask("番禺城镇居民一年人均可支配收入有几多钱?"))
+
+
+def test_the_context_of_a_figure_not_given_speaks_of_what_was_asked(assistant):
+    # no bed figure: the context is about hospitals, not the best-ranked power-grid row (專欄11)
+    beds = assistant.ask("In 2025, how many hospital beds will there be for every 1,000 people?")
+    assert beds.refusal == "no_figure" and beds.claims
+    assert all(c.place.column != 11 for c in beds.claims) and "醫院" in beds.claims[0].text
+
+
 def test_an_english_question_naming_one_indicator_is_not_answered_by_another(assistant):
     # hospital beds are none of the plan's indicators: the physicians per 1,000 residents are not them
     beds = assistant.ask("In 2025, how many hospital beds will there be for every 1,000 people?")
