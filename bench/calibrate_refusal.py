@@ -52,6 +52,10 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, f
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sets", nargs="+", default=[str(p) for p in DEFAULT_SETS])
+    parser.add_argument("--answerable-from", nargs="*", default=[],
+                        help="sets whose answerable questions only are added (tuning sets whose "
+                             "unanswerable ones are in-topic figures the plan does not give, "
+                             "which the answerer's figure checks refuse, not this model)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--balance", type=float, default=0.15,
                         help="weight of the unanswerable questions that pass every rule, relative "
@@ -73,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         settings = replace(settings, expansions_path=None, plan="without-expansions")
     assistant = Assistant.open(settings, progress=False)
     rows = []
-    for path in args.sets:
+    sources = [(path, False) for path in args.sets] + [(path, True) for path in args.answerable_from]
+    for path, answerable_only in sources:
         for line in Path(path).read_text(encoding="utf-8").splitlines():
             d = json.loads(line)
-            if d.get("history"):
+            if d.get("history") or (answerable_only and d["kind"] == "unanswerable"):
                 continue
             evidence, rule = assistant.answerer.assess(d["question"])
             category = d.get("category") or ("unanswerable" if d["kind"] == "unanswerable"
