@@ -20,6 +20,7 @@ from .tuning import (
     EVIDENCE_BIAS_WITHOUT_EXPANSIONS,
     EVIDENCE_WEIGHTS,
     EVIDENCE_WEIGHTS_WITHOUT_EXPANSIONS,
+    FULL_COVERAGE,
     LIVE_TOPIC_MIN_COVERAGE,
     REFUSE_BELOW,
 )
@@ -53,6 +54,14 @@ class Evidence:
         """In the order of EVIDENCE_FEATURES."""
         return (self.coverage, self.dense_z, self.dense_top, self.sentence_top, self.expansion_top,
                 float(self.agreement), float(self.has_topic), float(self.english))
+
+    @property
+    def found_whole(self) -> bool:
+        """Every term of the question (or every English word, by its keys) stands in the best
+        passages, and BM25 and dense retrieval agree on the place: the plan speaks of it, however
+        low the cosines (an English question's are lower than a Chinese one's). Whether it gives
+        the figure asked is the answerer's figure checks' to judge."""
+        return self.coverage >= FULL_COVERAGE and self.agreement
 
     @property
     def support(self) -> float:
@@ -251,7 +260,7 @@ def refusal_reason(question: str, evidence: Evidence, scope: PlanScope, plan_tex
     """
     if reason := category_reason(question, evidence, scope, plan_text):
         return reason
-    if evidence.support < REFUSE_BELOW:
+    if evidence.support < REFUSE_BELOW and not evidence.found_whole:
         return "not_in_plan"
     return None
 

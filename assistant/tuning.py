@@ -61,6 +61,7 @@ EVIDENCE_WEIGHTS_WITHOUT_EXPANSIONS = (0.9700, 1.3466, -14.7290, 57.8060, 0.0000
                                        5.7630)
 EVIDENCE_BIAS_WITHOUT_EXPANSIONS = -38.4048
 REFUSE_BELOW = 0.0  # log-odds: below this the plan is silent
+FULL_COVERAGE = 0.999  # evidence coverage at which every question term is found (float-safe 1.0)
 LIVE_TOPIC_MIN_COVERAGE = 0.5  # 天气/房价/weather asked about: the plan must hold this share of the
 # question's terms for it to be a question about the plan's policy rather than for live data
 # An English word of an indicator's name that names it in a question: one the plan's English uses in
