@@ -126,6 +126,9 @@ _PERSONAL = re.compile(
     r"(能不能|可不可以|可唔可以|会不会|会唔会|能否)",
     re.IGNORECASE,
 )
+# A rank the plan itself reports in the best passages (2019年上榜全国综合实力百强区(第10位), 排前列):
+# asked about, it is answered, not refused as a ranking of schools or shops.
+_REPORTED_RANK = re.compile(r"百强|第\d+位|排(名)?前列|排名第")
 # Which particular school, hospital or shop is better: a which-question with a comparison.
 # A judgement of worth (最好, 最出名, best), not a measure the plan may give (投资最多, 最大).
 _RANKING = re.compile(
@@ -236,7 +239,7 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
         return "writing"
     if _PERSONAL.search(spaced):
         return "personal"
-    if _RANKING.search(spaced):
+    if _RANKING.search(spaced) and not _REPORTED_RANK.search(evidence.top_text):
         return "ranking"
     if _LIVE.search(spaced) or (_LIVE_TOPIC.search(spaced) and not _ASKS_POLICY.search(spaced)
                                 and evidence.coverage < LIVE_TOPIC_MIN_COVERAGE):

@@ -127,6 +127,14 @@ def test_a_question_whose_every_term_is_found_where_both_retrievers_agree_is_not
     assert not answer.refused and "98.5" in plain_text(answer)
 
 
+def test_a_rank_the_plan_reports_is_answered_not_refused_as_a_ranking(assistant):
+    # 2019年上榜全国综合实力百强区(第10位): the district's own rank is in the plan
+    rank = assistant.ask("番禺综合实力百强区排名第几")
+    assert not rank.refused and "第10位" in plain_text(rank)
+    # which school is best is still a ranking the plan does not make
+    assert assistant.ask("番禺边间小学排名最好").refusal == "ranking"
+
+
 def test_personal_advice_is_declined_then_the_policy_is_quoted(assistant):
     answer = assistant.ask("我应该在番禺买房还是租房？")
     assert answer.refusal == "personal" and not answer.citations
