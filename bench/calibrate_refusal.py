@@ -90,10 +90,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.without_expansions:  # a constant: the fit gives it no weight
                 features = tuple(0.0 if name == "expansion_top" else v
                                  for name, v in zip(EVIDENCE_FEATURES, features, strict=True))
-            rows.append((d["kind"] != "unanswerable", category, rule, features, d["question"]))
+            rows.append((d["kind"] != "unanswerable", category, rule, features, d["question"],
+                         evidence.found_whole))
     y = np.array([r[0] for r in rows], dtype=float)
     x = np.array([r[3] for r in rows], dtype=float)
     ruled = np.array([r[2] is not None for r in rows])
+    whole = np.array([r[5] for r in rows])  # every term found where both retrievers agree: kept
     # balance: the few unanswerable questions that pass every rule weigh as much as the rest
     free = ~ruled
     n_pos, n_neg = (y[free] == 1).sum(), (y[free] == 0).sum()
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         train = free & (fold != k)
         w, b = fit(x[train], y[train], weight[train])
         test = fold == k
-        refused[test] = ruled[test] | (x[test] @ w + b < 0)
+        refused[test] = ruled[test] | ((x[test] @ w + b < 0) & ~whole[test])
     print(f"{len(rows)} questions ({int(y.sum())} answerable, {int((1 - y).sum())} unanswerable); "
           f"{int(ruled.sum())} decided by a category rule")
     print("cross-validated confusion matrix (rows: truth, columns: what the assistant did)")
