@@ -248,8 +248,9 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
         return "not_in_plan"
     if other := _other_place(simplified, spaced, evidence, scope, plan_text):
         return other
-    # results the plan reports: of years before it was written (2020年实际达到多少), not targets
-    reported = any(int(y) in scope.reported_years and int(y) < scope.start
+    # results the plan reports: of years before it was written (2020年实际达到多少, its tables'
+    # years, or 2018—2019年 as its best passages describe them), not targets
+    reported = any(int(y) < scope.start and (int(y) in scope.reported_years or y in evidence.top_text)
                    for y in YEAR.findall(simplified))
     if (_OUTCOME.search(spaced) and not reported) or _outside_period(simplified, evidence, scope):
         return "outside_period"

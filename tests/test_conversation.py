@@ -384,6 +384,10 @@ def test_the_plans_own_period_and_reported_results_are_not_outside_it(assistant)
     assert not assistant.ask("2020年番禺森林覆盖率实际达到多少？").refused
     assert assistant.ask("2023年番禺森林覆盖率实际达到多少？").refusal == "outside_period"
     assert assistant.ask("2025年番禺GDP实际达到多少？").refusal == "outside_period"  # a target year
+    # years before the plan that its text describes (2018—2019年's slow growth) are no outcome it
+    # cannot know: "what happened" then is answered from 第一章第一節
+    slump = assistant.ask("What happened in Panyu's economy in 2018 and 2019?")
+    assert not slump.refused and slump.claims[0].place.chapter == 1
     # residents' own words for an indicator (医生 for 执业医师) find its row and its figure
     answer = assistant.ask("番禺2025年每一千个人有几个医生？")
     assert not answer.refused and answer.claims[0].place.appendix == 2
