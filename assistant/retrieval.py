@@ -439,8 +439,9 @@ def split_question(query: str) -> list[str]:
 _JOINED = re.compile(
     r"[,，]\s*(?:以及|還有|还有|另外|並且|并且|和|同|與|与|跟|and also\b|also\b|and\b)\s*"
     r"|\s+and\s+(?=(?:what|which|where|how|when|who|why)\b)", re.IGNORECASE)
-# What makes a clause a question of its own: a question word (normalised, Simplified) or mark.
-_ASKS = re.compile(r"什么|多少|几|哪|咩|乜|边|怎|点样|吗|[?？]"
+# What makes a clause a question of its own: a question word (normalised, Simplified) or mark;
+# 多 before an adjective of measure asks a measure (多大 仓容, 多长, 多久: how big, long, long ago).
+_ASKS = re.compile(r"什么|多少|多[大长久高远重宽深快]|几|哪|咩|乜|边|怎|点样|吗|[?？]"
                    r"|\b(what|which|where|how|when|who|why)\b", re.IGNORECASE)
 _BARE_ASK = re.compile(r"\s*(how|what|which|where|when|who|why)(\s+\w+)?\s*", re.IGNORECASE)  # "How long"
 

@@ -104,6 +104,9 @@ def test_two_part_questions_are_split_and_both_located(assistant):
         "5G基站要建到多少座", "番禺博物馆要创建几A级景区？"]
     assert len(split_question("Which towns does the plan list, and what is Shawan's focus?")) == 2
     assert len(split_question("番禺有哪些产业和园区？")) == 1
+    # 多 before a measure adjective asks a measure (多大, 多久): that side asks something too
+    assert split_question("区图书馆新馆占地多大，和工人文化宫要建几层？") == [
+        "区图书馆新馆占地多大", "工人文化宫要建几层？"]
     assert len(split_question("How long and how wide is the new water main?")) == 1
     located = [loc.place for loc in assistant.locate(
         "广州大学城要建什么平台？番禺区图书馆新馆有多大？", k=3)]
