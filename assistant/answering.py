@@ -103,7 +103,7 @@ _COUNT_ASKED = re.compile(r"(多少|几)(个(?![十百千万亿])|所|家|座|�
                           r"|\bhow many\b(?!\W+(\w+\W+){0,2}(yuan|rmb|dollars?)\b)")
 _MONEY_ASKED = re.compile(r"(多少|几)(钱|元|块)|\b(how much money|how many (yuan|rmb)|cost|costs|price|prices"
                           r"|salary|salaries|wages?)\b")
-_MONEY_UNIT = re.compile(r"元")
+_MONEY_UNIT = "元"
 # A total asked for (一共, 总共, 加起来, in total), and a table's row that gives it (合計, 總計).
 _TOTAL_QUESTION = re.compile(r"一共|总共|合共|共计|合计|总计|加起来|加埋|in total|altogether|combined")
 _TOTAL_ROW = re.compile(r"^(合计|总计)")
@@ -637,9 +637,10 @@ class ExtractiveAnswerer:
         rows = self._indicator_rows
         if not any(c.passage.id in rows for c in candidates):
             return candidates
-        candidates = self._of_measure_asked(candidates, question if own is None else own)
+        asked = question if own is None else own
+        candidates = self._of_measure_asked(candidates, asked)
         if detect_script(question) == "english":
-            return self._fitting_english_rows(candidates, question if own is None else own)
+            return self._fitting_english_rows(candidates, asked)
         tagger = self.searcher.index.tokenizer.tagger
         dictionary = self.searcher.general_dictionary
         words = []
@@ -673,10 +674,9 @@ class ExtractiveAnswerer:
         if count == money:
             return candidates
 
-        def other_kind(c: _Candidate) -> bool:
+        def other_kind(c: _Candidate) -> bool:  # a money row for a count, another for money
             unit = self._row_units.get(c.passage.id, "")
-            return bool(unit) and (bool(_MONEY_UNIT.search(unit)) if count
-                                   else not _MONEY_UNIT.search(unit))
+            return bool(unit) and (_MONEY_UNIT in unit) == count
 
         return [c for c in candidates if not other_kind(c)]
 

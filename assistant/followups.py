@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .normalize import detect_script, normalize, to_traditional
+from .normalize import ENGLISH_QUESTION_WORDS, QUESTION_WORDS, detect_script, normalize, to_traditional
 from .outline import parse_numeral
 
 __all__ = ["ASPECT_WORDS", "OWN_QUESTION", "Turn", "is_follow_up", "ordinal_number", "ordinal_reference",
@@ -27,9 +27,8 @@ _POINTERS = frozenset(["那个", "那個", "其中", "它", "佢", "这个", "�
 _BACK_REFERENCE = re.compile(  # the longest first: 那么 and 那个 before 那
     "^(" + "|".join(sorted(_CONTINUATIONS | _POINTERS, key=lambda w: (-len(w), w))) + ")", re.IGNORECASE)
 # An interrogative of a question's own: it asks something, not only names a topic (那GDP呢?)
-OWN_QUESTION = re.compile(
-    r"多少|几|什么|哪|边|怎么|怎样|点样|点解|为什么|吗|咩|乜|\b(when|where|how|what|who|why|which)\b"
-    r"(?! about)", re.IGNORECASE)
+OWN_QUESTION = re.compile(f"{QUESTION_WORDS}|怎么|怎样|点解|{ENGLISH_QUESTION_WORDS}(?! about)",
+                          re.IGNORECASE)
 # What a question asks of its topic rather than the topic itself (规模, 投资, 面积, 时间 …): general
 # measure and status words; the answerer adds the words of the plan's own table headers.
 ASPECT_WORDS = frozenset(

@@ -11,7 +11,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["detect_script", "normalize", "plain_simplified", "to_simplified", "to_traditional"]
+__all__ = ["ENGLISH_QUESTION_WORDS", "QUESTION_WORDS", "detect_script", "normalize", "plain_simplified",
+           "to_simplified", "to_traditional"]
 
 # Punctuation that has several look-alikes in the plan and in typed questions.
 _PUNCT = str.maketrans(
@@ -38,6 +39,10 @@ _CANTONESE = (
     ("咁", "这么"), ("嗰", "那"), ("呢度", "这里"), ("呢啲", "这些"), ("呢个", "这个"),
 )
 _SPACES = re.compile(r"\s+")
+# The question words that any asking clause may use, in normalised text (Mandarin, Cantonese
+# mapped to Mandarin, English): the follow-up and the two-part-question rules add their own.
+QUESTION_WORDS = r"什么|多少|几|哪|边|点样|吗|咩|乜"
+ENGLISH_QUESTION_WORDS = r"\b(?:what|which|where|how|when|who|why)\b"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -24,7 +24,7 @@ from langchain_core.retrievers import BaseRetriever
 from .dictionary import Dictionary, read_dictionary
 from .english_keys import EnglishKeys
 from .glossary import Glossary
-from .normalize import detect_script, normalize, plain_simplified
+from .normalize import ENGLISH_QUESTION_WORDS, QUESTION_WORDS, detect_script, normalize, plain_simplified
 from .outline import Place, parse_numeral
 from .passages import Passage
 from .romanised import PinyinNames
@@ -441,8 +441,8 @@ _JOINED = re.compile(
     r"|\s+and\s+(?=(?:what|which|where|how|when|who|why)\b)", re.IGNORECASE)
 # What makes a clause a question of its own: a question word (normalised, Simplified) or mark;
 # 多 before an adjective of measure asks a measure (多大 仓容, 多长, 多久: how big, long, long ago).
-_ASKS = re.compile(r"什么|多少|多[大长久高远重宽深快]|几|哪|咩|乜|边|怎|点样|吗|[?？]"
-                   r"|\b(what|which|where|how|when|who|why)\b", re.IGNORECASE)
+_ASKS = re.compile(f"{QUESTION_WORDS}|多[大长久高远重宽深快]|怎|[?？]|{ENGLISH_QUESTION_WORDS}",
+                   re.IGNORECASE)
 _BARE_ASK = re.compile(r"\s*(how|what|which|where|when|who|why)(\s+\w+)?\s*", re.IGNORECASE)  # "How long"
 
 
