@@ -116,6 +116,8 @@ _FIGURE = re.compile(r"\d|[一二三四五六七八九十两百千万亿]+[个�
 _LIST_QUESTION = re.compile(r"哪些|哪几|分别|有边些|边几|有什么|\bwhich\b|what are"
                             r"|^list\b|\b(please|you) list\b")
 MAX_LISTED_ROWS = 10
+# a lead bullet of the plan's prose lists: ——堅持黨的全面領導。 (after a lead-in's colon, the first)
+_BULLET = re.compile(r"(?:^|[:：])——(.+)")
 _ATTRIBUTE = "屬性"  # the column (預期性/約束性) that marks a table of the plan's indicators
 # Why a figure is missing (ExtractiveAnswerer._figure_missing): the best sentence is about what was
 # asked but gives no such figure, or no sentence found names what is counted at all
@@ -256,7 +258,8 @@ class ExtractiveAnswerer:
 
     def _enumerated(self, before: Answer, question: str, script: str) -> Answer | None:
         """'第四个是什么?' after an answer quoting a place that counts its points in the plan's
-        way (一是…, 二是…, 四是…): the sentence of that place that opens with that count."""
+        way (一是…, 二是…, 四是…): the sentence of that place that opens with that count; after
+        one listing a place's bullets (——堅持黨的全面領導。…), the n-th bullet with its body."""
         n = ordinal_number(question)
         if n is None or before.refused:
             return None
@@ -272,6 +275,17 @@ class ExtractiveAnswerer:
                         return Answer(claims=(claim,), sources=(source,),
                                       question=question, script=script, scope=self.scope,
                                       resolved_question=f"{before.question} {question}")
+        for place in places:  # or its n-th bullet (——堅持新發展理念。…): the lead and its body
+            run = [p for p in self.passages if p.place == place and p.kind == "paragraph" and _bullet(p)]
+            if len(run) > 1 and n <= len(run):
+                passage = run[n - 1]
+                said = passage.sentences[:2]
+                claims = tuple(Claim(_bullet(passage) if i == 0 else sentence, place,
+                                     english=self.searcher.translations.sentence(passage.id, i))
+                               for i, sentence in enumerate(said))
+                return Answer(claims=claims, sources=(Source(place, passage.text, 1.0, tuple(said)),),
+                              question=question, script=script, scope=self.scope,
+                              resolved_question=f"{before.question} {question}")
         return None
 
     def _swap_named_row(self, question: str, previous: str) -> str | None:
@@ -429,7 +443,8 @@ class ExtractiveAnswerer:
         translations = searcher.translations
         for c in chosen:
             said = _strip_english_prefix(translations.sentence(c.passage.id, c.position))
-            if listed and c.passage.id != listed_best:  # the other rows: named, in plan order
+            if listed and c.passage.id != listed_best and c.passage.kind != "paragraph":
+                # the other rows: named, in plan order
                 title = c.passage.place.title
                 named = self.glossary.title(title)
                 claims.append(Claim(f"{title}。", c.passage.place, english=named and f"{named}."))
@@ -438,7 +453,8 @@ class ExtractiveAnswerer:
                 chart = chart or row_chart
                 claims.append(Claim(text, c.passage.place, english=said))
             else:
-                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place, english=said))
+                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place,
+                                    english=said))
         quotes: dict[int, list[str]] = {}
         for c in chosen:
             quotes.setdefault(c.passage.id, []).append(c.sentence)
@@ -756,10 +772,17 @@ class ExtractiveAnswerer:
     def _listed_rows(self, question: str, chosen: list[_Candidate]) -> list[_Candidate]:
         """A list question (哪些, 分别, which) whose best sentence is a row of a 專欄 is answered
         with that 專欄's rows in order — the best one quoted whole, the others by name — so each
-        named item is there (and 第二个呢 can follow)."""
+        named item is there (and 第二个呢 can follow). One whose best sentence stands in a run of
+        the plan's lead bullets (——堅持黨的全面領導。 with its body after) is answered with the
+        leads of that run: they are the list asked for."""
         if not chosen or not _LIST_QUESTION.search(normalize(question)):
             return []
         best = chosen[0].passage
+        if best.kind == "paragraph" and _bullet(best):
+            run = [(p, lead) for p in self.passages
+                   if p.place == best.place and p.kind == "paragraph" and (lead := _bullet(p))]
+            return ([_Candidate(p, lead, 0, 1.0, frozenset()) for p, lead in run[:MAX_LISTED_ROWS]]
+                    if len(run) > 1 else [])
         if best.kind not in ("row", "item") or best.place.column is None:
             return []
         rows = [p for p in self.passages if p.place.column == best.place.column
@@ -1066,6 +1089,13 @@ def _unscored(passage: Passage, position: int) -> _Candidate:
 def _has_figure(c: _Candidate) -> bool:
     """The sentence gives a figure — not the numbers of its 專欄's and item's label."""
     return bool(_FIGURE.search(normalize(_strip_item_prefix(c.sentence))))
+
+
+def _bullet(passage: Passage) -> str | None:
+    """The lead of a paragraph led by one of the plan's bullets (——堅持新發展理念。), the
+    first one of a run after its lead-in (…以下7個方面的目標:——經濟發展質量更高。)."""
+    m = _BULLET.search(passage.sentences[0]) if passage.sentences else None
+    return m.group(1) if m else None
 
 
 def _strip_item_prefix(sentence: str) -> str:

@@ -462,3 +462,20 @@ def test_a_follow_up_of_a_follow_up_keeps_the_first_topic(assistant):
     assert answer.resolved_question is not None and "library" in answer.resolved_question
     assert answer.citations[0].column == 14 and answer.citations[0].row == 1
     assert "2016—2021" in plain_text(answer)
+
+
+def test_a_list_question_on_the_plans_bullets_lists_their_leads(assistant):
+    """第二章第二節 lists its principles as bullets (——堅持黨的全面領導。 with a body after):
+    a which-question is answered with every lead, in the plan's order, not one body sentence;
+    the first goal of 第二章第三節 shares its line with the lead-in (…目標:——經濟發展質量更高。)."""
+    principles = [c.text for c in assistant.ask("十四五要坚持哪些基本原则？").claims]
+    assert principles == ["堅持黨的全面領導。", "堅持以人民為中心。", "堅持新發展理念。",
+                          "堅持深化改革開放。", "堅持系統觀念。"]
+    goals = [c.text for c in assistant.ask("十四五时期主要目标有哪些？").claims]
+    assert len(goals) == 7 and goals[0] == "經濟發展質量更高。" and goals[-1] == "城市治理效能更優。"
+
+
+def test_an_ordinal_after_a_list_of_bullets_quotes_that_bullet_with_its_body(assistant):
+    answer = assistant.ask("第二个是什么？", history=["十四五要坚持哪些基本原则？"])
+    assert [c.text[:9] for c in answer.claims] == ["堅持以人民為中心。", "堅持人民主體地位,"]
+    assert {(c.place.chapter, c.place.section) for c in answer.claims} == {(2, 2)}
