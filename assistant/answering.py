@@ -566,7 +566,9 @@ class ExtractiveAnswerer:
         area, the physicians per 1,000 residents — is not the one asked. English questions are
         judged by the sentences' English; Chinese ones by their words, or by the English senses
         a general dictionary gives a word the plan does not use (员工 "staff", 病床 "hospital
-        bed"). Unknown where the quoted sentences lack English."""
+        bed"). An English count of several words is named by a sentence naming most of them:
+        metro stations are not the 5G base stations, smart lamp posts are the smart lamp poles.
+        Unknown where the quoted sentences lack English."""
         searcher = self.searcher
         keys = searcher.english_keys
         if any(c.position >= len(keys.sentence_words[c.passage.id]) for c in chosen):
@@ -580,8 +582,9 @@ class ExtractiveAnswerer:
             # a word the plan's English never uses (storeys) may be a synonym of one it does; one
             # it uses may name a sentence's Chinese word in the dictionary (doctors: 醫師)
             counted = {w for w in counted_words(asked) if keys.knows(w)}
-            return bool(counted) and not any(english_names(w, said, tokens, dictionary, tokenizer.parts)
-                                             for _, said, tokens in sentences for w in counted)
+            return bool(counted) and not any(
+                2 * sum(english_names(w, said, tokens, dictionary, tokenizer.parts) for w in counted)
+                > len(counted) for _, said, tokens in sentences)
         words = chinese_counted(normalize(spell_out(asked, searcher.abbreviations)),
                                 _AMOUNT_QUESTION.search, tokenizer.tagger, searcher.vocabulary, dictionary)
         return not names_all(words, sentences, dictionary, tokenizer.parts)

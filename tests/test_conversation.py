@@ -228,6 +228,12 @@ def test_an_english_count_of_something_no_quoted_sentence_names_is_not_answered_
     # what is counted is named in the quoted sentence's English (smart lamp poles): answered
     poles = assistant.ask("How many smart lamp poles will there be by 2025?")
     assert not poles.refused and "0.7萬根" in plain_text(poles)
+    # one word of several is not what is counted: metro stations are not the 5G base stations,
+    # though both are stations; most of them is (smart lamp posts, the plan's smart lamp poles)
+    metro = assistant.ask("How many new metro stations will open in Panyu by 2025?")
+    assert metro.refusal == "no_figure" and "1.6" not in plain_text(metro)
+    posts = assistant.ask("How many smart lamp posts does the district plan to have by 2025?")
+    assert not posts.refused and "0.7萬根" in plain_text(posts)
     # a measure rather than a thing counted (floor area) is stated in the plan's own units
     assert not assistant.ask("How much floor area will the new library have?").refused
 
