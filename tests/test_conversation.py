@@ -102,6 +102,15 @@ def test_refusals_say_which_category(assistant, question, reason):
     assert answer.refusal == reason, plain_text(answer)
 
 
+def test_how_a_question_is_put_in_words_the_plan_never_uses_does_not_refuse_it(assistant):
+    """打算 and 怎么搞 (verbs, a pronoun) are not in the plan; they say how the question is put,
+    not what it is about, and do not count against the evidence. An unknown noun still does."""
+    answer = assistant.ask("物流那块具体打算怎么搞?")
+    assert not answer.refused, plain_text(answer)
+    assert "物流" in answer.claims[0].text
+    assert assistant.ask("番禺的演唱会门票几时开抢?").refused
+
+
 def test_a_place_the_plan_mentions_in_context_is_not_refused(assistant):
     answer = assistant.ask("7号线以后能不能坐到顺德？")
     assert not answer.refused, plain_text(answer)
