@@ -357,15 +357,16 @@ class ExtractiveAnswerer:
         has_expansions = expansion is not None and not np.isnan(expansion).all()
         expansion_top = float(np.nanmax(expansion)) if has_expansions else 0.0
         top_text = normalize(" ".join(h.passage.context_text for h in hits[:EVIDENCE_PASSAGES]))
-        # an English question's own words count where its English keys hold them
         # a word of how the question is put (打算, 怎么做) that the plan never uses says nothing
-        # of whether it covers the topic; an unknown noun (演唱会) does
+        # of whether it covers the topic; an unknown noun (演唱会) does. An English question's
+        # own words count where its English keys hold them
         unknown = [t for t in weights if t not in searcher.vocabulary]
         said = searcher.index.tokenizer.function_words(question) if unknown else set()
         topic = {t: w for t, w in weights.items() if t not in unknown or t not in said}
         coverage = max(term_coverage(topic, found), scores.english_confidence)
+        words_coverage = max(term_coverage(weights, found), scores.english_confidence)
         return Evidence(
-            coverage=coverage, dense_z=z, dense_top=float(dense.max()),
+            coverage=coverage, words_coverage=words_coverage, dense_z=z, dense_top=float(dense.max()),
             sentence_top=float(scores.sentence.max()) if scores.sentence is not None else 0.0,
             expansion_top=expansion_top, agreement=bool(set(bm25_places) & set(dense_places)),
             has_topic=bool(weights) or scores.english_confidence > 0,

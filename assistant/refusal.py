@@ -39,6 +39,7 @@ class Evidence:
     """How well the retrieved text covers the question: the inputs of the evidence model."""
 
     coverage: float  # rarity-weighted share of the question's terms found in the best passages
+    # (its words of how it is put that the plan never uses, 打算 怎么搞, left out)
     dense_z: float  # how far the best passage's cosine stands above the rest (z-score)
     dense_top: float  # the best passage's cosine
     sentence_top: float  # the best sentence's cosine
@@ -49,6 +50,12 @@ class Evidence:
     top_text: str = ""  # the best passages' text, normalised (Simplified), without spaces
     has_expansions: bool = True  # the plan has resident-question expansions (else expansion_top
     # is meaningless and the model fitted without it applies)
+    words_coverage: float | None = None  # the share of all its words, those included (涨 in
+    # 房价会涨吗: what the live-topic rule weighs); None: the same as coverage
+
+    @property
+    def all_words_coverage(self) -> float:
+        return self.coverage if self.words_coverage is None else self.words_coverage
 
     def features(self) -> tuple[float, ...]:
         """In the order of EVIDENCE_FEATURES."""
@@ -242,7 +249,7 @@ def category_reason(question: str, evidence: Evidence, scope: PlanScope, plan_te
     if _RANKING.search(spaced) and not _REPORTED_RANK.search(evidence.top_text):
         return "ranking"
     if _LIVE.search(spaced) or (_LIVE_TOPIC.search(spaced) and not _ASKS_POLICY.search(spaced)
-                                and evidence.coverage < LIVE_TOPIC_MIN_COVERAGE):
+                                and evidence.all_words_coverage < LIVE_TOPIC_MIN_COVERAGE):
         return "live_data"
     if _OFF_TOPIC.search(spaced) or _CONTACT.search(spaced) or _EXACT_DATE.search(spaced):
         return "not_in_plan"

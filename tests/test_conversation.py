@@ -8,6 +8,7 @@ from assistant.followups import Turn, is_follow_up, ordinal_reference, resolve_f
 from assistant.normalize import normalize
 from assistant.outline import Place
 from assistant.render import plain_text
+from assistant.tuning import LIVE_TOPIC_MIN_COVERAGE
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +110,11 @@ def test_how_a_question_is_put_in_words_the_plan_never_uses_does_not_refuse_it(a
     assert not answer.refused, plain_text(answer)
     assert "物流" in answer.claims[0].text
     assert assistant.ask("番禺的演唱会门票几时开抢?").refused
+    # the live-topic rule (房价 asked for no policy) still weighs every word: 点解咁高 asks the
+    # state of prices now, which the plan's few other words do not cover
+    evidence, reason = assistant.answerer.assess("亚运城附近房价点解咁高")
+    assert evidence.coverage >= LIVE_TOPIC_MIN_COVERAGE > evidence.all_words_coverage
+    assert reason == "live_data"
 
 
 def test_a_place_the_plan_mentions_in_context_is_not_refused(assistant):
