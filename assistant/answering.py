@@ -276,11 +276,11 @@ class ExtractiveAnswerer:
                                       question=question, script=script, scope=self.scope,
                                       resolved_question=f"{before.question} {question}")
         for place in places:  # or its n-th bullet (——堅持新發展理念。…): the lead and its body
-            run = [p for p in self.passages if p.place == place and p.kind == "paragraph" and _bullet(p)]
-            if len(run) > 1 and n <= len(run):
-                passage = run[n - 1]
+            run = self._bullet_runs.get(place, ())
+            if n <= len(run):
+                passage, lead = run[n - 1]
                 said = passage.sentences[:2]
-                claims = tuple(Claim(_bullet(passage) if i == 0 else sentence, place,
+                claims = tuple(Claim(lead if i == 0 else sentence, place,
                                      english=self.searcher.translations.sentence(passage.id, i))
                                for i, sentence in enumerate(said))
                 return Answer(claims=claims, sources=(Source(place, passage.text, 1.0, tuple(said)),),
@@ -360,13 +360,13 @@ class ExtractiveAnswerer:
         # a word of how the question is put (打算, 怎么做) that the plan never uses says nothing
         # of whether it covers the topic; an unknown noun (演唱会) does. An English question's
         # own words count where its English keys hold them
-        unknown = [t for t in weights if t not in searcher.vocabulary]
+        unknown = {t for t in weights if t not in searcher.vocabulary}
         said = searcher.index.tokenizer.function_words(question) if unknown else set()
-        topic = {t: w for t, w in weights.items() if t not in unknown or t not in said}
-        coverage = max(term_coverage(topic, found), scores.english_confidence)
-        words_coverage = max(term_coverage(weights, found), scores.english_confidence)
+        topic = {t: w for t, w in weights.items() if t not in unknown & said}
         return Evidence(
-            coverage=coverage, words_coverage=words_coverage, dense_z=z, dense_top=float(dense.max()),
+            coverage=max(term_coverage(topic, found), scores.english_confidence),
+            all_words_coverage=max(term_coverage(weights, found), scores.english_confidence),
+            dense_z=z, dense_top=float(dense.max()),
             sentence_top=float(scores.sentence.max()) if scores.sentence is not None else 0.0,
             expansion_top=expansion_top, agreement=bool(set(bm25_places) & set(dense_places)),
             has_topic=bool(weights) or scores.english_confidence > 0,
@@ -459,8 +459,7 @@ class ExtractiveAnswerer:
                 chart = chart or row_chart
                 claims.append(Claim(text, c.passage.place, english=said))
             else:
-                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place,
-                                    english=said))
+                claims.append(Claim(_strip_item_prefix(c.sentence), c.passage.place, english=said))
         quotes: dict[int, list[str]] = {}
         for c in chosen:
             quotes.setdefault(c.passage.id, []).append(c.sentence)
@@ -778,6 +777,16 @@ class ExtractiveAnswerer:
                 return _unscored(after, 0)
         return None
 
+    @cached_property
+    def _bullet_runs(self) -> dict[Place, list[tuple[Passage, str]]]:
+        """Each place whose paragraphs list two or more of the plan's bullets → those paragraphs
+        with their leads, in reading order."""
+        runs: dict[Place, list[tuple[Passage, str]]] = {}
+        for passage in self.passages:
+            if passage.kind == "paragraph" and (lead := _bullet(passage)):
+                runs.setdefault(passage.place, []).append((passage, lead))
+        return {place: run for place, run in runs.items() if len(run) > 1}
+
     def _listed_rows(self, question: str, chosen: list[_Candidate]) -> list[_Candidate]:
         """A list question (哪些, 分别, which) whose best sentence is a row of a 專欄 is answered
         with that 專欄's rows in order — the best one quoted whole, the others by name — so each
@@ -787,11 +796,11 @@ class ExtractiveAnswerer:
         if not chosen or not _LIST_QUESTION.search(normalize(question)):
             return []
         best = chosen[0].passage
-        if best.kind == "paragraph" and _bullet(best):
-            run = [(p, lead) for p in self.passages
-                   if p.place == best.place and p.kind == "paragraph" and (lead := _bullet(p))]
-            return ([_Candidate(p, lead, 0, 1.0, frozenset()) for p, lead in run[:MAX_LISTED_ROWS]]
-                    if len(run) > 1 else [])
+        if best.kind == "paragraph":
+            run = self._bullet_runs.get(best.place, ())
+            if not any(p.id == best.id for p, _ in run):
+                return []
+            return [_Candidate(p, lead, 0, 1.0, frozenset()) for p, lead in run[:MAX_LISTED_ROWS]]
         if best.kind not in ("row", "item") or best.place.column is None:
             return []
         rows = [p for p in self.passages if p.place.column == best.place.column

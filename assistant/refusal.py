@@ -40,6 +40,8 @@ class Evidence:
 
     coverage: float  # rarity-weighted share of the question's terms found in the best passages
     # (its words of how it is put that the plan never uses, 打算 怎么搞, left out)
+    all_words_coverage: float  # the same share of all its words (涨 in 房价会涨吗: what the
+    # live-topic rule weighs)
     dense_z: float  # how far the best passage's cosine stands above the rest (z-score)
     dense_top: float  # the best passage's cosine
     sentence_top: float  # the best sentence's cosine
@@ -50,12 +52,6 @@ class Evidence:
     top_text: str = ""  # the best passages' text, normalised (Simplified), without spaces
     has_expansions: bool = True  # the plan has resident-question expansions (else expansion_top
     # is meaningless and the model fitted without it applies)
-    words_coverage: float | None = None  # the share of all its words, those included (涨 in
-    # 房价会涨吗: what the live-topic rule weighs); None: the same as coverage
-
-    @property
-    def all_words_coverage(self) -> float:
-        return self.coverage if self.words_coverage is None else self.words_coverage
 
     def features(self) -> tuple[float, ...]:
         """In the order of EVIDENCE_FEATURES."""
